@@ -1,0 +1,39 @@
+# Entry points. `make test` sets up everything on a fresh machine and runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+FORMAT ?= table
+CONFIG ?=
+
+REQUIREMENTS := requirements.txt requirements-dev.txt constraints.txt \
+	simulator/requirements.txt frontend/requirements.txt loadtest/requirements.txt
+
+# Folders with their own targets add prerequisites of `make test` to TEST_DEPS.
+TEST_DEPS :=
+-include simulator/simulator.mk frontend/frontend.mk loadtest/loadtest.mk
+
+.PHONY: venv test lint plan bench-plan clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: $(REQUIREMENTS)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+test: venv $(TEST_DEPS)
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+plan: venv
+	@$(PY) -m plan $(if $(CONFIG),--config $(CONFIG),--stack $(STACK)) --format $(FORMAT)
+
+bench-plan: venv
+	$(PY) -m plan.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
