@@ -1,0 +1,290 @@
+"""The aiohttp application: OpenAI-compatible endpoints, health and vLLM-named metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from simulator import text
+from simulator.config import SimulatorConfig
+from simulator.metrics import Metrics, ModelMetrics
+
+log = logging.getLogger("simulator")
+
+SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+DONE = b"data: [DONE]\n\n"
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str, kind: str = "BadRequestError") -> None:
+        super().__init__(message)
+        self.status, self.message, self.kind = status, message, kind
+
+
+@dataclass
+class Job:
+    """One generation request, parsed."""
+
+    chat: bool
+    model: str
+    stream: bool
+    include_usage: bool
+    prompt_tokens: int
+    tokens: list[str]
+    truncated: bool
+
+
+class SimulatorState:
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.metrics = Metrics(config.models)
+        self.rng = random.Random(config.seed)
+        self.ids = itertools.count(1)
+        self.kv_tokens = 0
+        self.gate = asyncio.Semaphore(config.max_running) if config.max_running else None
+        self.created = int(time.time())
+
+    def draw_fault(self) -> str | None:
+        c = self.config
+        if not (c.error_rate or c.timeout_rate or c.drop_rate):
+            return None
+        r = self.rng.random()
+        if r < c.error_rate:
+            return "error"
+        if r < c.error_rate + c.timeout_rate:
+            return "timeout"
+        if r < c.error_rate + c.timeout_rate + c.drop_rate:
+            return "drop"
+        return None
+
+
+STATE_KEY = web.AppKey("state", SimulatorState)
+
+
+def error_response(status: int, message: str, kind: str) -> web.Response:
+    body = {"error": {"message": message, "type": kind, "param": None, "code": status}}
+    return web.json_response(body, status=status)
+
+
+def parse_job(body: Any, chat: bool, config: SimulatorConfig) -> Job:
+    if not isinstance(body, dict):
+        raise BadRequest(400, "request body must be a JSON object")
+    model = body.get("model") or config.models[0]
+    if model not in config.models:
+        raise BadRequest(404, f"The model `{model}` does not exist.", "NotFoundError")
+    if chat:
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise BadRequest(400, "`messages` must be a non-empty list")
+        prompt_tokens = text.chat_prompt_tokens(messages)
+        header = text.chat_header(len(messages))
+    else:
+        if "prompt" not in body:
+            raise BadRequest(400, "`prompt` is required")
+        prompt_tokens = text.completion_prompt_tokens(body["prompt"])
+        header = text.completion_header(prompt_tokens)
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    length = config.output_tokens
+    if limit is not None:
+        if not isinstance(limit, int) or limit < 1:
+            raise BadRequest(400, "max_tokens must be a positive integer")
+        length = min(length, limit)
+    options = body.get("stream_options") or {}
+    return Job(
+        chat=chat, model=model, stream=bool(body.get("stream")),
+        include_usage=bool(isinstance(options, dict) and options.get("include_usage")),
+        prompt_tokens=prompt_tokens, tokens=text.reply_tokens(header, length),
+        truncated=length < config.output_tokens,
+    )
+
+
+class Stream:
+    """Writes the SSE chunks of one streamed reply."""
+
+    def __init__(self, job: Job, rid: str, created: int) -> None:
+        self.job = job
+        obj = "chat.completion.chunk" if job.chat else "text_completion"
+        self.prefix = (f'{{"id":"{rid}","object":"{obj}","created":{created},'
+                       f'"model":{json.dumps(job.model)},"choices":[')
+
+    def chunk(self, piece: str | None, finish: str | None = None) -> bytes:
+        fin = "null" if finish is None else f'"{finish}"'
+        if self.job.chat:
+            if piece is None:
+                delta = "{}" if finish else '{"role":"assistant","content":""}'
+            else:
+                delta = '{"content":' + json.dumps(piece) + "}"
+            choice = f'{{"index":0,"delta":{delta},"logprobs":null,"finish_reason":{fin}}}'
+        else:
+            choice = f'{{"index":0,"text":{json.dumps(piece or "")},"logprobs":null,"finish_reason":{fin}}}'
+        return ("data: " + self.prefix + choice + "]}\n\n").encode()
+
+    def usage_chunk(self, usage: dict[str, int]) -> bytes:
+        return ("data: " + self.prefix + '],"usage":' + json.dumps(usage) + "}\n\n").encode()
+
+
+def usage_of(job: Job) -> dict[str, int]:
+    n = len(job.tokens)
+    return {"prompt_tokens": job.prompt_tokens, "completion_tokens": n,
+            "total_tokens": job.prompt_tokens + n}
+
+
+def full_body(job: Job, rid: str, created: int, finish: str) -> dict[str, Any]:
+    reply = "".join(job.tokens)
+    if job.chat:
+        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": reply},
+                                  "logprobs": None, "finish_reason": finish}
+    else:
+        choice = {"index": 0, "text": reply, "logprobs": None, "finish_reason": finish}
+    return {"id": rid, "object": "chat.completion" if job.chat else "text_completion",
+            "created": created, "model": job.model, "choices": [choice], "usage": usage_of(job)}
+
+
+async def sleep_until(loop: asyncio.AbstractEventLoop, deadline: float) -> None:
+    delay = deadline - loop.time()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+async def run_job(request: web.Request, state: SimulatorState, job: Job, drop: bool) -> web.StreamResponse:
+    cfg, m = state.config, state.metrics.models[job.model]
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    created = int(time.time())
+    rid = f"{'chatcmpl' if job.chat else 'cmpl'}-{next(state.ids):x}"
+    finish = "length" if job.truncated else "stop"
+    ttft, itl = cfg.ttft_ms / 1000.0, cfg.itl_ms / 1000.0
+    n = len(job.tokens)
+    if not job.stream:
+        await sleep_until(loop, start + ttft + itl * (n - 1))
+        if drop:
+            abort(request)
+            raise asyncio.CancelledError
+        record(m, job, ttft, itl, loop.time() - start, finish)
+        return web.json_response(full_body(job, rid, created, finish))
+    resp = web.StreamResponse(headers=SSE_HEADERS)
+    await resp.prepare(request)
+    out = Stream(job, rid, created)
+    await resp.write(out.chunk(None))
+    first = 0.0
+    for i, tok in enumerate(job.tokens):
+        await sleep_until(loop, start + ttft + itl * i)
+        await resp.write(out.chunk(tok))
+        if i == 0:
+            first = loop.time() - start
+            if drop:
+                abort(request)
+                raise asyncio.CancelledError
+    await resp.write(out.chunk(None, finish))
+    if job.include_usage:
+        await resp.write(out.usage_chunk(usage_of(job)))
+    await resp.write(DONE)
+    total = loop.time() - start
+    record(m, job, first, (total - first) / (n - 1) if n > 1 else 0.0, total, finish)
+    await resp.write_eof()
+    return resp
+
+
+def abort(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.abort()
+
+
+def record(m: ModelMetrics, job: Job, ttft: float, itl: float, total: float, finish: str) -> None:
+    n = len(job.tokens)
+    m.ttft.observe(ttft)
+    for _ in range(n - 1):
+        m.itl.observe(itl)
+    if n > 1:
+        m.tpot.observe(itl)
+    m.e2e.observe(total)
+    m.prompt_tokens.inc(job.prompt_tokens)
+    m.prefix_queries.inc(job.prompt_tokens)
+    m.generation_tokens.inc(n)
+    m.prompt_hist.observe(job.prompt_tokens)
+    m.generation_hist.observe(n)
+    (m.success_length if finish == "length" else m.success_stop).inc()
+
+
+async def generate(request: web.Request, chat: bool) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    try:
+        body = await request.json()
+    except ValueError:
+        return error_response(400, "request body is not valid JSON", "BadRequestError")
+    try:
+        job = parse_job(body, chat, state.config)
+    except BadRequest as e:
+        return error_response(e.status, e.message, e.kind)
+    fault = state.draw_fault()
+    log.debug("request model=%s stream=%s fault=%s", job.model, job.stream, fault)
+    if fault == "error":
+        status = state.config.error_status
+        return error_response(status, f"simulated error (status {status})", "SimulatedError")
+    if fault == "timeout":
+        await asyncio.sleep(state.config.hang_seconds)
+    m = state.metrics.models[job.model]
+    if state.gate is not None:
+        m.waiting.inc()
+        try:
+            await state.gate.acquire()
+        finally:
+            m.waiting.dec()
+    kv = job.prompt_tokens + len(job.tokens)
+    state.kv_tokens += kv
+    m.running.inc()
+    m.kv_usage.set(min(1.0, state.kv_tokens / state.config.kv_cache_tokens))
+    try:
+        return await run_job(request, state, job, fault == "drop")
+    except (asyncio.CancelledError, ConnectionResetError):
+        m.success_abort.inc()
+        raise
+    finally:
+        m.running.dec()
+        state.kv_tokens -= kv
+        m.kv_usage.set(min(1.0, state.kv_tokens / state.config.kv_cache_tokens))
+        if state.gate is not None:
+            state.gate.release()
+
+
+async def chat_completions(request: web.Request) -> web.StreamResponse:
+    return await generate(request, chat=True)
+
+
+async def completions(request: web.Request) -> web.StreamResponse:
+    return await generate(request, chat=False)
+
+
+async def list_models(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    data = [{"id": name, "object": "model", "created": state.created, "owned_by": "simulator",
+             "root": name, "parent": None} for name in state.config.models]
+    return web.json_response({"object": "list", "data": data})
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.Response(status=200)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = request.app[STATE_KEY].metrics.render()
+    return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+
+def create_app(config: SimulatorConfig) -> web.Application:
+    app = web.Application(client_max_size=16 * 1024 * 1024)
+    app[STATE_KEY] = SimulatorState(config)
+    app.router.add_get("/v1/models", list_models)
+    app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_post("/v1/completions", completions)
+    app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
+    return app
