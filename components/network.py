@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from config.naming import Names
+from stacks.platform import HEALTH_CHECK_RANGES, POD_RANGE_NAME, SERVICE_RANGE_NAME
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    project: str
+    region: str
+    names: Names
+    node_cidr: str
+    pod_cidr: str
+    service_cidr: str
+    proxy_only_cidr: str
+
+
+class Network(pulumi.ComponentResource):
+    """Custom-mode VPC, node subnet, proxy-only subnet, NAT for private nodes, load-balancer firewall rules."""
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("llmd:platform:Network", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        n = args.names
+
+        self.vpc = gcp.compute.Network(
+            "vpc",
+            name=n.of("vpc"),
+            project=args.project,
+            auto_create_subnetworks=False,
+            routing_mode="REGIONAL",
+            opts=child,
+        )
+        self.subnet = gcp.compute.Subnetwork(
+            "nodes",
+            name=n.of("nodes"),
+            project=args.project,
+            region=args.region,
+            network=self.vpc.id,
+            ip_cidr_range=args.node_cidr,
+            private_ip_google_access=True,
+            secondary_ip_ranges=[
+                {"range_name": POD_RANGE_NAME, "ip_cidr_range": args.pod_cidr},
+                {"range_name": SERVICE_RANGE_NAME, "ip_cidr_range": args.service_cidr},
+            ],
+            log_config={"aggregation_interval": "INTERVAL_10_MIN", "flow_sampling": 0.5},
+            opts=child,
+        )
+        # The regional Envoy proxies of the internal gateway (gke-l7-rilb) live in this subnet;
+        # without it the Gateway never becomes Programmed.
+        self.proxy_only_subnet = gcp.compute.Subnetwork(
+            "proxy-only",
+            name=n.of("proxy-only"),
+            project=args.project,
+            region=args.region,
+            network=self.vpc.id,
+            ip_cidr_range=args.proxy_only_cidr,
+            purpose="REGIONAL_MANAGED_PROXY",
+            role="ACTIVE",
+            opts=child,
+        )
+        self.router = gcp.compute.Router(
+            "router", name=n.of("router"), project=args.project, region=args.region, network=self.vpc.id, opts=child
+        )
+        # Private nodes have no external IPs: NAT lets them pull images and model weights.
+        self.nat = gcp.compute.RouterNat(
+            "nat",
+            name=n.of("nat"),
+            project=args.project,
+            region=args.region,
+            router=self.router.name,
+            nat_ip_allocate_option="AUTO_ONLY",
+            source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
+            log_config={"enable": True, "filter": "ERRORS_ONLY"},
+            opts=child,
+        )
+        self.health_check_firewall = gcp.compute.Firewall(
+            "allow-health-checks",
+            name=n.of("allow-health-checks"),
+            project=args.project,
+            network=self.vpc.id,
+            direction="INGRESS",
+            source_ranges=list(HEALTH_CHECK_RANGES),
+            allows=[{"protocol": "tcp"}],
+            description="Google Cloud load balancer health checks to nodes and pods",
+            opts=child,
+        )
+        self.proxy_firewall = gcp.compute.Firewall(
+            "allow-proxy-only",
+            name=n.of("allow-proxy-only"),
+            project=args.project,
+            network=self.vpc.id,
+            direction="INGRESS",
+            source_ranges=[args.proxy_only_cidr],
+            allows=[{"protocol": "tcp"}],
+            description="Internal gateway proxies to the model servers and the endpoint picker",
+            opts=child,
+        )
+        self.register_outputs(
+            {"network": self.vpc.name, "subnet": self.subnet.name, "proxyOnlySubnet": self.proxy_only_subnet.name}
+        )

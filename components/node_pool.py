@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from stacks.platform import OAUTH_SCOPES
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    gke_type: str
+    count: int
+
+
+@dataclass(frozen=True)
+class NodePoolArgs:
+    project: str
+    region: str
+    cluster: pulumi.Input[str]
+    name: str
+    machine_type: str
+    disk_type: str
+    disk_size_gb: int
+    service_account: pulumi.Input[str]
+    min_nodes: int
+    max_nodes: int
+    labels: dict[str, str]
+    node_labels: dict[str, str] = field(default_factory=dict)
+    taints: tuple[dict[str, str], ...] = ()
+    accelerator: Accelerator | None = None
+    capacity: str = "on-demand"
+    reservation: str | None = None
+    zones: tuple[str, ...] = ()
+
+
+def _capacity_settings(args: NodePoolArgs) -> dict[str, object]:
+    """node_config fields for the capacity choice."""
+    if args.capacity == "spot":
+        return {"spot": True}
+    if args.capacity == "flex-start":
+        return {"flex_start": True, "reservation_affinity": {"consume_reservation_type": "NO_RESERVATION"}}
+    if args.capacity == "reservation":
+        return {
+            "reservation_affinity": {
+                "consume_reservation_type": "SPECIFIC_RESERVATION",
+                "key": "compute.googleapis.com/reservation-name",
+                "values": [args.reservation],
+            }
+        }
+    return {}
+
+
+class NodePool(pulumi.ComponentResource):
+    """An autoscaled, shielded node pool running as the dedicated node service account."""
+
+    def __init__(self, name: str, args: NodePoolArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("llmd:platform:NodePool", name, None, opts)
+        guest_accelerators = (
+            [
+                {
+                    "type": args.accelerator.gke_type,
+                    "count": args.accelerator.count,
+                    "gpu_driver_installation_config": {"gpu_driver_version": "LATEST"},
+                }
+            ]
+            if args.accelerator
+            else []
+        )
+        self.pool = gcp.container.NodePool(
+            name,
+            name=args.name,
+            project=args.project,
+            location=args.region,
+            cluster=args.cluster,
+            node_locations=list(args.zones) or None,
+            initial_node_count=args.min_nodes,
+            autoscaling={
+                "total_min_node_count": args.min_nodes,
+                "total_max_node_count": args.max_nodes,
+                # GPUs: take whichever zone has capacity rather than balancing.
+                "location_policy": "ANY" if args.accelerator else "BALANCED",
+            },
+            management={
+                # Flex-start nodes are short-lived by design and GKE requires auto-repair off for them.
+                "auto_repair": args.capacity != "flex-start",
+                "auto_upgrade": True,
+            },
+            node_config={
+                "machine_type": args.machine_type,
+                "disk_type": args.disk_type,
+                "disk_size_gb": args.disk_size_gb,
+                "image_type": "COS_CONTAINERD",
+                "service_account": args.service_account,
+                "oauth_scopes": list(OAUTH_SCOPES),
+                "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
+                "workload_metadata_config": {"mode": "GKE_METADATA"},
+                "gcfs_config": {"enabled": True},
+                "gvnic": {"enabled": True},
+                "guest_accelerators": guest_accelerators,
+                "labels": args.node_labels,
+                "taints": list(args.taints),
+                "resource_labels": args.labels,
+                **_capacity_settings(args),
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.name = self.pool.name
+        self.register_outputs({"name": self.name})

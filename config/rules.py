@@ -1,0 +1,315 @@
+"""Rules that relate settings to each other and to the catalog. Each yields every problem it finds."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from config.errors import Problem
+from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection
+from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile
+from stacks.models import KNOWN_MODELS
+
+NS = "llmd"
+REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
+PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+@dataclass
+class Context:
+    """What the rules look at: parsed sections (None where a section itself was invalid)."""
+
+    project: str | None
+    region: str | None
+    accelerator_name: str | None
+    accelerator: AcceleratorProfile | None
+    model: ModelSection | None
+    network: NetworkSection | None
+    gpu_pool: GpuPoolSection | None
+    cluster: ClusterSection | None
+
+    @property
+    def machine_type(self) -> str | None:
+        if self.accelerator is None:
+            return None
+        chosen = self.gpu_pool.machine_type if self.gpu_pool else None
+        return chosen or self.accelerator.default_machine_type
+
+    @property
+    def gpus_per_node(self) -> int | None:
+        if self.accelerator is None or not self.accelerator.is_gpu:
+            return None
+        shape = self.accelerator.machine(self.machine_type or "")
+        if shape is None:
+            return None
+        chosen = self.gpu_pool.gpus_per_node if self.gpu_pool else None
+        if chosen is None:
+            return shape.gpu_counts[0]
+        return chosen if chosen in shape.gpu_counts else None
+
+    def max_model_len(self) -> int | None:
+        if self.accelerator is None:
+            return None
+        given = self.model.max_model_len if self.model else None
+        return given or self.accelerator.default_max_model_len
+
+    def gpu_memory_utilization(self) -> float | None:
+        if self.accelerator is None:
+            return None
+        given = self.model.gpu_memory_utilization if self.model else None
+        return given or self.accelerator.default_gpu_memory_utilization
+
+
+Rule = Callable[[Context], Iterator[Problem]]
+
+
+def project_and_region(ctx: Context) -> Iterator[Problem]:
+    if not ctx.project:
+        yield Problem("gcp:project", ctx.project, "no GCP project is set", "pulumi config set gcp:project <project-id>")
+    elif not PROJECT_ID.match(ctx.project):
+        yield Problem(
+            "gcp:project", ctx.project, "not a valid project id",
+            "use the project id (6-30 lowercase letters, digits, hyphens), not its name or number",
+        )
+    if not ctx.region:
+        yield Problem("gcp:region", ctx.region, "no region is set", "pulumi config set gcp:region us-central1")
+    elif not REGION.match(ctx.region):
+        zone_hint = re.match(r"^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$", ctx.region)
+        fix = (
+            f"that is a zone; use its region '{zone_hint.group(1)}'"
+            if zone_hint
+            else "use a GCP region name such as us-central1 or europe-west4"
+        )
+        yield Problem("gcp:region", ctx.region, "not a GCP region", fix)
+
+
+def accelerator_known(ctx: Context) -> Iterator[Problem]:
+    if ctx.accelerator is None:
+        yield Problem(
+            f"{NS}:accelerator", ctx.accelerator_name, "unknown accelerator",
+            f"use one of: {', '.join(CATALOG)}",
+        )
+
+
+def machine_carries_accelerator(ctx: Context) -> Iterator[Problem]:
+    acc, pool = ctx.accelerator, ctx.gpu_pool
+    if acc is None or pool is None:
+        return
+    shape = acc.machine(ctx.machine_type or "")
+    if shape is None:
+        yield Problem(
+            f"{NS}:gpuPool.machineType", pool.machine_type,
+            f"this machine type does not carry {acc.gke_accelerator or 'the cpu profile'}",
+            f"use one of: {', '.join(acc.machine_types)}",
+        )
+        return
+    if acc.is_gpu and pool.gpus_per_node is not None and pool.gpus_per_node not in shape.gpu_counts:
+        yield Problem(
+            f"{NS}:gpuPool.gpusPerNode", pool.gpus_per_node,
+            f"{shape.machine_type} carries {' or '.join(map(str, shape.gpu_counts))} {acc.gke_accelerator} GPU(s)",
+            f"use {' or '.join(map(str, shape.gpu_counts))}, or pick another machine type",
+        )
+    if not acc.is_gpu and pool.gpus_per_node is not None:
+        yield Problem(f"{NS}:gpuPool.gpusPerNode", pool.gpus_per_node, "the cpu stack has no GPUs", "remove the key")
+
+
+def capacity_supported(ctx: Context) -> Iterator[Problem]:
+    acc, pool = ctx.accelerator, ctx.gpu_pool
+    if acc is None or pool is None:
+        return
+    if pool.capacity == "flex-start" and not acc.flex_start_supported:
+        yield Problem(
+            f"{NS}:gpuPool.capacity", pool.capacity,
+            f"flex-start does not offer {acc.name} machines", "use on-demand, spot or reservation",
+        )
+    if pool.capacity == "flex-start" and not acc.is_gpu:
+        yield Problem(f"{NS}:gpuPool.capacity", pool.capacity, "flex-start is for GPU machines", "use on-demand or spot")
+    if pool.capacity == "reservation" and not pool.reservation:
+        yield Problem(
+            f"{NS}:gpuPool.reservation", pool.reservation, "capacity 'reservation' needs a reservation name",
+            "set gpuPool.reservation to the Compute Engine reservation's name",
+        )
+    if pool.reservation and pool.capacity != "reservation":
+        yield Problem(
+            f"{NS}:gpuPool.capacity", pool.capacity, "a reservation name is set but capacity is not 'reservation'",
+            "set gpuPool.capacity to reservation, or remove gpuPool.reservation",
+        )
+    shape = acc.machine(ctx.machine_type or "")
+    if shape is not None and shape.spot_or_flex_only and pool.capacity == "on-demand":
+        yield Problem(
+            f"{NS}:gpuPool.capacity", pool.capacity, f"{shape.machine_type} is sold only as spot or flex-start",
+            "use capacity spot or flex-start, or the 8-GPU machine type for on-demand",
+        )
+
+
+def pool_size(ctx: Context) -> Iterator[Problem]:
+    pool, model, gpus = ctx.gpu_pool, ctx.model, ctx.gpus_per_node
+    if pool is None:
+        return
+    if pool.min_nodes > pool.max_nodes:
+        yield Problem(
+            f"{NS}:gpuPool.minNodes", pool.min_nodes, f"more than maxNodes ({pool.max_nodes})",
+            "make minNodes <= maxNodes",
+        )
+    if ctx.region:
+        for zone in pool.zones:
+            if not re.fullmatch(re.escape(ctx.region) + r"-[a-z]", zone):
+                yield Problem(
+                    f"{NS}:gpuPool.zones", zone, f"not a zone of region {ctx.region}",
+                    f"use zones such as {ctx.region}-a where the accelerator is offered",
+                )
+    if model is None or gpus is None:
+        return
+    needed = model.replicas * model.tensor_parallel_size
+    if needed > pool.max_nodes * gpus:
+        yield Problem(
+            f"{NS}:model.replicas", model.replicas,
+            f"{model.replicas} replica(s) x {model.tensor_parallel_size} GPU(s) need {needed} GPUs but the pool "
+            f"holds at most {pool.max_nodes} node(s) x {gpus} GPU(s)",
+            f"raise gpuPool.maxNodes to {-(-needed // gpus)} or lower model.replicas",
+        )
+
+
+def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
+    if ctx.model is None or ctx.accelerator is None:
+        return
+    tp = ctx.model.tensor_parallel_size
+    if not ctx.accelerator.is_gpu:
+        if tp != 1:
+            yield Problem(f"{NS}:model.tensorParallelSize", tp, "the cpu stack runs one process per replica", "use 1")
+        return
+    gpus = ctx.gpus_per_node
+    if gpus is not None and tp > gpus:
+        bigger = [m.machine_type for m in ctx.accelerator.machines if max(m.gpu_counts) >= tp]
+        yield Problem(
+            f"{NS}:model.tensorParallelSize", tp, f"above the {gpus} GPU(s) per node of {ctx.machine_type}",
+            f"use tensorParallelSize <= {gpus}"
+            + (f", or a machine type with more GPUs: {', '.join(bigger)}" if bigger else ""),
+        )
+
+
+def model_name(ctx: Context) -> Iterator[Problem]:
+    if ctx.model is not None and not HF_ID.match(ctx.model.name):
+        yield Problem(
+            f"{NS}:model.name", ctx.model.name, "not a Hugging Face model id",
+            "use <organisation>/<model>, for example Qwen/Qwen3-0.6B",
+        )
+
+
+def model_fits(ctx: Context) -> Iterator[Problem]:
+    acc, model = ctx.accelerator, ctx.model
+    if acc is None or model is None or not acc.is_gpu:
+        return
+    util = ctx.gpu_memory_utilization()
+    max_len = ctx.max_model_len()
+    assert util is not None and max_len is not None
+    reserve = acc.gpu_memory_gib * (1 - util)
+    if reserve < CUDA_RESERVE_GIB:
+        highest = 1 - CUDA_RESERVE_GIB / acc.gpu_memory_gib
+        yield Problem(
+            f"{NS}:model.gpuMemoryUtilization", util,
+            f"leaves {reserve:.2f} GiB of a {acc.gpu_memory_gib} GiB {acc.gke_accelerator} for the CUDA context "
+            f"and graphs, below the {CUDA_RESERVE_GIB} GiB they need",
+            f"use gpuMemoryUtilization <= {int(highest * 100) / 100:.2f}",
+        )
+    facts = KNOWN_MODELS.get(model.name)
+    if facts is None:
+        return
+    if max_len > facts.max_context:
+        yield Problem(
+            f"{NS}:model.maxModelLen", max_len, f"longer than {model.name}'s context of {facts.max_context} tokens",
+            f"use maxModelLen <= {facts.max_context}",
+        )
+    tp = model.tensor_parallel_size
+    budget = util * acc.gpu_memory_gib * tp
+    need = facts.weights_gib + facts.kv_cache_gib(max_len)
+    if need > budget:
+        weights_only = facts.weights_gib
+        if weights_only < budget:
+            room = int((budget - weights_only) / facts.kv_cache_gib(1))
+            fix = f"lower maxModelLen to <= {room}, raise tensorParallelSize, or use a larger GPU"
+        else:
+            fix = "raise tensorParallelSize or use an accelerator with more memory"
+        yield Problem(
+            f"{NS}:model.maxModelLen", max_len,
+            f"{model.name} needs {facts.weights_gib:.1f} GiB of weights + {facts.kv_cache_gib(max_len):.1f} GiB "
+            f"of KV cache for one {max_len}-token sequence = {need:.1f} GiB, more than "
+            f"{util} x {acc.gpu_memory_gib} GiB x {tp} GPU(s) = {budget:.1f} GiB",
+            fix,
+        )
+
+
+def _network(value: str, key: str) -> tuple[ipaddress.IPv4Network | None, Problem | None]:
+    try:
+        return ipaddress.IPv4Network(value), None
+    except ValueError as exc:
+        return None, Problem(key, value, f"not a valid IPv4 CIDR ({exc})", "use a network address like 10.0.0.0/20")
+
+
+def network_ranges(ctx: Context) -> Iterator[Problem]:
+    if ctx.network is None:
+        return
+    parsed: dict[str, ipaddress.IPv4Network] = {}
+    for field_name, value in ctx.network.model_dump(by_alias=True).items():
+        key = f"{NS}:network.{field_name}"
+        net, problem = _network(value, key)
+        if problem:
+            yield problem
+            continue
+        assert net is not None
+        if not any(net.subnet_of(p) for p in PRIVATE_RANGES):
+            yield Problem(key, value, "not a private (RFC 1918) range", "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+            continue
+        parsed[field_name] = net
+    for (a, na), (b, nb) in combinations(parsed.items(), 2):
+        if na.overlaps(nb):
+            yield Problem(
+                f"{NS}:network.{b}", str(nb), f"overlaps network.{a} ({na})",
+                "give every range its own space; the defaults are 10.0.0.0/20, 10.16.0.0/14, 10.20.0.0/20, "
+                "10.21.0.0/23, 172.16.0.0/28",
+            )
+    master = parsed.get("masterCidr")
+    if master is not None and master.prefixlen != 28:
+        yield Problem(f"{NS}:network.masterCidr", str(master), "GKE needs a /28 for the control plane", "use a /28")
+    proxy = parsed.get("proxyOnlyCidr")
+    if proxy is not None and proxy.prefixlen > 26:
+        yield Problem(
+            f"{NS}:network.proxyOnlyCidr", str(proxy), "too small for the regional Envoy proxies",
+            "use a /26 or larger (Google recommends /23)",
+        )
+
+
+def control_plane_access(ctx: Context) -> Iterator[Problem]:
+    if ctx.cluster is None:
+        return
+    for entry in ctx.cluster.master_authorized_networks:
+        key = f"{NS}:cluster.masterAuthorizedNetworks"
+        net, problem = _network(entry.cidr, key)
+        if problem:
+            yield problem
+        elif net is not None and net.prefixlen == 0:
+            yield Problem(key, entry.cidr, "opens the control plane to the whole internet", "list your own ranges")
+    if ctx.cluster.api_endpoint == "ip" and not ctx.cluster.master_authorized_networks:
+        yield Problem(
+            f"{NS}:cluster.apiEndpoint", "ip", "the IP endpoint with no authorized networks is unreachable",
+            "add cluster.masterAuthorizedNetworks, or use apiEndpoint dns",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    project_and_region,
+    accelerator_known,
+    machine_carries_accelerator,
+    capacity_supported,
+    pool_size,
+    tensor_parallel_fits_node,
+    model_name,
+    model_fits,
+    network_ranges,
+    control_plane_access,
+)

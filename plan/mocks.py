@@ -1,0 +1,92 @@
+"""Pulumi mocks that record what the program registers, as the engine would receive it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.runtime import mocks as pulumi_mocks
+
+from plan.wire import struct_to_plain
+
+# Invokes the program may make, answered with fixed, realistic data.
+INVOKE_RESULTS: dict[str, dict[str, Any]] = {
+    "gcp:organizations/getClientConfig:getClientConfig": {"project": "example-project", "region": "us-central1"},
+}
+
+
+def _service_account(inputs: dict[str, Any]) -> dict[str, Any]:
+    email = f"{inputs['accountId']}@{inputs['project']}.iam.gserviceaccount.com"
+    return {"email": email, "member": f"serviceAccount:{email}"}
+
+
+# Outputs a provider computes from the inputs alone, so the plan can show them instead of [unknown].
+DERIVED_OUTPUTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "gcp:serviceaccount/account:Account": _service_account,
+}
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    provider: str
+    custom: bool
+    dependencies: list[str]
+    inputs: dict[str, Any]
+
+
+class PlanMocks(pulumi_mocks.Mocks):
+    """Resources echo their inputs (provider-computed outputs stay unknown, as in a real preview)."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        outputs = dict(args.inputs)
+        derive = DERIVED_OUTPUTS.get(args.typ)
+        if derive is not None:
+            outputs.update(derive(args.inputs))
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        if args.token not in INVOKE_RESULTS:
+            raise NotImplementedError(f"the offline plan has no answer for invoke {args.token}")
+        return INVOKE_RESULTS[args.token], None
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A MockMonitor that also keeps each registration's parent, provider, dependencies and inputs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.stack_urn = ""
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = response.urn
+            return response
+        dependencies = set(request.dependencies)
+        for deps in request.propertyDependencies.values():
+            dependencies.update(deps.urns)
+        self.registrations.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                provider=request.provider,
+                custom=bool(request.custom),
+                dependencies=sorted(dependencies),
+                inputs=struct_to_plain(request.object),
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+        if request.urn == self.stack_urn:
+            self.stack_outputs = struct_to_plain(request.outputs)
+        return super().RegisterResourceOutputs(request)

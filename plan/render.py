@@ -1,0 +1,24 @@
+"""The readable table of a plan."""
+
+from __future__ import annotations
+
+from plan.runner import Plan
+
+
+def table(plan: Plan) -> str:
+    rows = plan.ordered()
+    by_urn = {r.urn: r for r in rows}
+    depth: dict[str, int] = {}
+    for r in rows:
+        depth[r.urn] = depth.get(r.parent, -1) + 1 if r.parent in by_urn else 0
+    width = max((len(r.type) for r in rows), default=4)
+    lines = [f"stack {plan.stack}: {len(rows)} resources", ""]
+    lines += [f"  note: {n}" for n in plan.notices]
+    lines += ["" if plan.notices else None, f"{'TYPE':<{width}}  NAME (indented under its parent)"]  # type: ignore[list-item]
+    lines = [line for line in lines if line is not None]
+    for r in rows:
+        lines.append(f"{r.type:<{width}}  {'  ' * depth[r.urn]}{r.name}")
+    if plan.outputs:
+        lines += ["", "outputs:"]
+        lines += [f"  {k}: {v}" for k, v in plan.outputs.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,159 @@
+"""Run the Pulumi program offline for one stack config and collect the plan document."""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from plan.mocks import PlanMocks, RecordingMonitor, Registration
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PLACEHOLDER_PROJECT = "example-project"
+SECRET_PLACEHOLDER = "offline-plan-placeholder"
+
+
+class PlanError(Exception):
+    """The program refused the config; `registered` counts resources created before it stopped."""
+
+    def __init__(self, message: str, registered: int) -> None:
+        super().__init__(message)
+        self.registered = registered
+
+
+@dataclass
+class Plan:
+    stack: str
+    registrations: list[Registration]
+    outputs: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+
+    def ordered(self) -> list[Registration]:
+        """Parents before children, siblings by type then name: the same order on every run."""
+        children: dict[str, list[Registration]] = {}
+        urns = {r.urn for r in self.registrations}
+        for r in self.registrations:
+            children.setdefault(r.parent if r.parent in urns else "", []).append(r)
+        ordered: list[Registration] = []
+
+        def visit(parent: str) -> None:
+            for r in sorted(children.get(parent, []), key=lambda r: (r.type, r.name)):
+                ordered.append(r)
+                visit(r.urn)
+
+        visit("")
+        return ordered
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "resources": [
+                {
+                    "urn": r.urn,
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": r.parent,
+                    "provider": r.provider,
+                    "dependencies": r.dependencies,
+                    "inputs": r.inputs,
+                }
+                for r in self.ordered()
+            ],
+            "outputs": self.outputs,
+            "notices": self.notices,
+        }
+
+
+def _flatten(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Pulumi's config map: objects as JSON text, `secure:` values replaced by a secret placeholder."""
+    flat: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (config or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            flat[key] = SECRET_PLACEHOLDER
+            secret_keys.append(key)
+        elif isinstance(value, (dict, list)):
+            flat[key] = json.dumps(value)
+        elif isinstance(value, bool):
+            flat[key] = "true" if value else "false"
+        else:
+            flat[key] = str(value)
+    return flat, secret_keys
+
+
+def _project() -> tuple[str, dict[str, str]]:
+    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
+    defaults = {
+        key: str(spec["default"])
+        for key, spec in (project.get("config") or {}).items()
+        if isinstance(spec, dict) and "default" in spec
+    }
+    return project["name"], defaults
+
+
+def stack_file(stack: str) -> Path:
+    return PROJECT_DIR / f"Pulumi.{stack}.yaml"
+
+
+def stack_names() -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in PROJECT_DIR.glob("Pulumi.*.yaml"))
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
+        raise PlanError(f"{path.name}: expected a mapping with a 'config:' section (Pulumi.<stack>.yaml format)", 0)
+    return document.get("config") or {}
+
+
+class _NoticeLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_plan(stack: str, config: dict[str, Any]) -> Plan:
+    """Run __main__.py for `stack` with `config` (the `config:` mapping of a stack file) under mocks."""
+    project, defaults = _project()
+    flat, secret_keys = _flatten(config)
+    notices: list[str] = []
+    if "gcp:project" not in flat:
+        flat["gcp:project"] = PLACEHOLDER_PROJECT
+        notices.append(f"gcp:project is not set; planned with the placeholder '{PLACEHOLDER_PROJECT}'")
+    runtime_config.set_all_config({**defaults, **flat}, secret_keys)
+
+    notice_log = _NoticeLog()
+    logger = logging.getLogger(f"llmd.plan.{stack}")
+    logger.propagate = False
+    logger.handlers = [notice_log]
+    mocks = PlanMocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=True, logger=logger, monitor=monitor)
+    # set_mocks makes a root stack of its own; the program runs in a fresh one whose outputs we record.
+    runtime_settings.ROOT.set(None)
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")))
+    except pulumi.RunError as error:
+        raise PlanError(str(error), len(monitor.registrations)) from None
+    return Plan(stack, monitor.registrations, monitor.stack_outputs, notices + notice_log.messages)
+
+
+def plan_stack(stack: str) -> Plan:
+    path = stack_file(stack)
+    if not path.exists():
+        raise PlanError(f"no stack '{stack}': expected {path.name}; stacks: {', '.join(stack_names())}", 0)
+    return run_plan(stack, load_config_file(path))

@@ -1,0 +1,40 @@
+"""Facts about the GCP platform every stack shares."""
+
+REQUIRED_APIS = (
+    "artifactregistry.googleapis.com",
+    "certificatemanager.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "endpoints.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "iap.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "networkservices.googleapis.com",
+    "secretmanager.googleapis.com",
+    "servicecontrol.googleapis.com",
+    "servicemanagement.googleapis.com",
+)
+
+# Least privilege for GKE nodes (Google's hardening guide); never the default compute service account.
+NODE_SERVICE_ACCOUNT_ROLES = (
+    "roles/container.defaultNodeServiceAccount",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+    "roles/artifactregistry.reader",
+)
+
+# Google Cloud load balancer health checks come from these ranges.
+HEALTH_CHECK_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
+
+POD_RANGE_NAME = "pods"
+SERVICE_RANGE_NAME = "services"
+
+GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}
+CPU_INFERENCE_TAINT = {"key": "llm-d.ai/inference", "value": "cpu", "effect": "NO_SCHEDULE"}
+INFERENCE_POOL_LABEL = {"llm-d.ai/pool": "inference"}
+OAUTH_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
