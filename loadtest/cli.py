@@ -1,0 +1,150 @@
+"""Command line: ``run`` a load test, ``compare`` two reports, ``summary`` of a report, ``bench``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from loadtest import compare as comparing
+from loadtest import report
+from loadtest.prompts import SETS, PromptConfig
+from loadtest.runner import KINDS, TargetConfig, execute
+from loadtest.workload import STOP_INTERRUPTED, WorkloadConfig
+
+EXIT_INTERRUPTED = 130
+EXIT_BELOW_SLO = 3
+
+
+def _think(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(":")
+    return float(low), float(high or low)
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="drive load against a target and write a report")
+    t = p.add_argument_group("target")
+    t.add_argument("--target", choices=KINDS, default="openai",
+                   help="openai: an OpenAI-compatible endpoint; gradio: the chat app (through IAP)")
+    t.add_argument("--url", required=True, help="base URL, e.g. http://127.0.0.1:8000 or https://chat.example.com")
+    t.add_argument("--model", help="model name (openai: default is the first of /v1/models)")
+    t.add_argument("--api", choices=("chat", "completions"), default="chat")
+    t.add_argument("--iap-service-account", metavar="EMAIL",
+                   help="sign an IAP JWT for this service account via the IAM Credentials API")
+    t.add_argument("--iap-audience", help="JWT audience (default: https://<host>/*)")
+    t.add_argument("--api-key-env", metavar="VAR", help="send Bearer $VAR (the key is never printed)")
+    t.add_argument("--temperature", type=float)
+    w = p.add_argument_group("workload")
+    w.add_argument("--users", type=int, default=10, help="concurrent virtual users (default 10)")
+    w.add_argument("--requests", type=int, help="stop after this many requests in total")
+    w.add_argument("--duration", type=float, default=60.0, help="stop after this many seconds (default 60)")
+    w.add_argument("--ramp-up", type=float, default=0.0, help="seconds over which users start")
+    w.add_argument("--think-time", type=_think, default=(0.0, 0.0), metavar="MIN[:MAX]",
+                   help="seconds a user waits between requests, uniform in [MIN, MAX]")
+    w.add_argument("--turns", type=int, default=1, help="turns per conversation (history is resent)")
+    w.add_argument("--max-tokens", type=int, default=128)
+    w.add_argument("--timeout", type=float, default=60.0, help="per-request timeout in seconds")
+    w.add_argument("--prompts", choices=SETS, default="short")
+    w.add_argument("--prompt-file", type=Path, help="one prompt per line (replaces --prompts)")
+    w.add_argument("--long-words", type=int, default=1000)
+    w.add_argument("--prefix-words", type=int, default=800)
+    w.add_argument("--prefix-groups", type=int, default=4)
+    w.add_argument("--seed", type=int, default=0)
+    o = p.add_argument_group("output")
+    o.add_argument("--label", default="run", help="name of this run in reports and comparisons")
+    o.add_argument("--out", type=Path, help="report folder (default reports/<UTC time>-<label>)")
+    o.add_argument("--no-progress", action="store_true", help="no live display")
+    o.add_argument("--min-success-rate", type=float, metavar="FRACTION",
+                   help=f"exit {EXIT_BELOW_SLO} when the success rate is below this (e.g. 0.99)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    low, high = args.think_time
+    try:
+        target = TargetConfig(args.target, args.url, args.model, args.api, args.iap_service_account,
+                              args.iap_audience, args.api_key_env, args.temperature)
+        prompts = PromptConfig(args.prompts, args.long_words, args.prefix_words, args.prefix_groups,
+                               args.prompt_file, args.seed)
+        workload = WorkloadConfig(args.users, args.requests, args.duration, args.ramp_up, low, high,
+                                  args.turns, args.max_tokens, args.timeout, prompts)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    label = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.label)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = args.out or Path("reports") / f"{stamp}-{label}"
+    console = Console(stderr=True)
+    try:
+        outcome = asyncio.run(execute(target, workload, label=args.label, out_dir=out,
+                                      console=None if args.no_progress else console))
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary_text(outcome.report), end="")
+    for name, path in outcome.files.items():
+        print(f"{name}: {path}")
+    if outcome.report["run"]["stop_reason"] == STOP_INTERRUPTED:
+        return EXIT_INTERRUPTED
+    rate = outcome.report["success_rate"]
+    if args.min_success_rate is not None and (rate is None or rate < args.min_success_rate):
+        print(f"success rate below {args.min_success_rate}", file=sys.stderr)
+        return EXIT_BELOW_SLO
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    try:
+        a, b = report.load_report(args.a), report.load_report(args.b)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = comparing.compare(a, b)
+    print(comparing.compare_text(result), end="")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    try:
+        print(report.summary_text(report.load_report(args.report)), end="")
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from loadtest import bench
+
+    return bench.main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    c = sub.add_parser("compare", help="compare two reports (A, then B)")
+    c.add_argument("a", type=Path)
+    c.add_argument("b", type=Path)
+    c.add_argument("--json", type=Path, help="also write the comparison as JSON")
+    s = sub.add_parser("summary", help="print the text summary of a report")
+    s.add_argument("report", type=Path)
+    b = sub.add_parser("bench", help="the generator's own cost against a local simulator")
+    b.add_argument("--requests", type=int, default=20000)
+    b.add_argument("--users", type=int, default=32)
+    b.add_argument("--duration", type=float, default=60.0, help="upper bound in seconds")
+    b.add_argument("--json", type=Path, help="also write the figures as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handlers = {"run": _run, "compare": _compare, "summary": _summary, "bench": _bench}
+    return handlers[args.command](args)

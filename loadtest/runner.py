@@ -1,0 +1,193 @@
+"""One load test from start to finish: connect, authenticate, run the users, write the reports."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+from rich.console import Console
+
+from loadtest import __version__, report
+from loadtest.auth import IamCredentialsSigner, JwtSigner, TokenSource, default_audience
+from loadtest.progress import ProgressDisplay
+from loadtest.targets import GradioTarget, OpenAITarget, Target
+from loadtest.workload import Workload, WorkloadConfig
+
+KINDS = ("openai", "gradio")
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    kind: str
+    url: str
+    model: str | None = None
+    api: str = "chat"
+    iap_service_account: str | None = None
+    iap_audience: str | None = None
+    api_key_env: str | None = None
+    temperature: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"target must be one of {KINDS}")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"target URL must be http(s)://host[:port][/path], got {self.url!r}")
+
+    def public(self) -> dict[str, Any]:
+        """The settings as they go into the report: no credentials, no query string."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        auth = "iap-signjwt" if self.iap_service_account else "api-key" if self.api_key_env else "none"
+        return {"kind": self.kind, "url": urlunsplit((parts.scheme, netloc, parts.path, "", "")),
+                "model": self.model, "api": self.api if self.kind == "openai" else "gradio-queue",
+                "auth": auth, "service_account": self.iap_service_account,
+                "audience": self.audience() if self.iap_service_account else None}
+
+    def audience(self) -> str:
+        return self.iap_audience or default_audience(self.url)
+
+
+def make_session(users: int) -> aiohttp.ClientSession:
+    """Keep-alive connections, one per user at most; the per-request timeout is ours, not aiohttp's."""
+    connector = aiohttp.TCPConnector(limit=users, limit_per_host=users, ttl_dns_cache=300,
+                                     keepalive_timeout=30)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None),
+                                 skip_auto_headers=("User-Agent",))
+
+
+async def first_model(session: aiohttp.ClientSession, url: str,
+                      headers: dict[str, str] | None = None) -> str:
+    root = url.rstrip("/")
+    models_url = root + ("/models" if root.endswith("/v1") else "/v1/models")
+    async with asyncio.timeout(30):
+        async with session.get(models_url, headers=headers) as resp:
+            if resp.status != 200:
+                raise RuntimeError(f"{models_url} answered HTTP {resp.status}; pass --model")
+            data = (await resp.json()).get("data") or []
+    if not data:
+        raise RuntimeError(f"{models_url} lists no model; pass --model")
+    return str(data[0]["id"])
+
+
+HeaderSource = Callable[[], Awaitable[dict[str, str]]]
+
+
+def header_source(cfg: TargetConfig, signer: JwtSigner | None) -> HeaderSource | None:
+    if cfg.iap_service_account:
+        signer = signer or IamCredentialsSigner(cfg.iap_service_account)
+        return TokenSource(signer, cfg.iap_service_account, cfg.audience()).headers
+    if cfg.api_key_env:
+        key = os.environ.get(cfg.api_key_env)
+        if not key:
+            raise RuntimeError(f"environment variable {cfg.api_key_env} is empty")
+        fixed = {"Authorization": f"Bearer {key}"}
+
+        async def api_key() -> dict[str, str]:
+            return fixed
+
+        return api_key
+    return None
+
+
+def _utc(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Outcome:
+    report: dict[str, Any]
+    files: dict[str, Path]
+
+
+async def execute(
+    target_cfg: TargetConfig,
+    workload_cfg: WorkloadConfig,
+    *,
+    label: str,
+    out_dir: Path | None,
+    console: Console | None = None,
+    signer: JwtSigner | None = None,
+) -> Outcome:
+    """Runs one load test and writes report.json, summary.txt and the plots into ``out_dir``."""
+    session = make_session(workload_cfg.users)
+    async with session:
+        headers = header_source(target_cfg, signer)
+        first_headers = await headers() if headers else None  # fail fast on credentials
+        model = target_cfg.model
+        if model is None and target_cfg.kind == "openai":
+            model = await first_model(session, target_cfg.url, first_headers)
+        target: Target
+        if target_cfg.kind == "openai":
+            target = OpenAITarget(session, target_cfg.url, str(model), target_cfg.api, headers,
+                                  target_cfg.temperature)
+        else:
+            target = GradioTarget(session, target_cfg.url, model, headers, target_cfg.temperature)
+        workload = Workload(target, workload_cfg)
+        wall_start = time.time()
+        reason = await _run_with_interrupts(workload, console)
+        wall_end = time.time()
+    run = {"label": label, "tool": f"loadtest {__version__}", "started_at": _utc(wall_start),
+           "ended_at": _utc(wall_end), "duration_s": workload.ended_at - workload.started_at,
+           "stop_reason": reason}
+    scenario = {"target": {**target_cfg.public(), "model": model}, "workload": _workload_dict(workload_cfg)}
+    collector = workload.collector
+    data = report.build_report(collector.results, collector.itl, scenario=scenario, run=run,
+                               origin=workload.started_at)
+    files: dict[str, Path] = {}
+    if out_dir is not None:
+        from loadtest import plots  # matplotlib is slow to import: only when plotting
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files = {"report": out_dir / "report.json", "summary": out_dir / "summary.txt",
+                 "latency_plot": out_dir / "latency.png", "timeline_plot": out_dir / "timeline.png"}
+        report.write_json(data, files["report"])
+        files["summary"].write_text(report.summary_text(data), encoding="utf-8")
+        plots.latency_plot(collector.results, collector.itl, files["latency_plot"], label)
+        plots.timeline_plot(data, files["timeline_plot"])
+    return Outcome(data, files)
+
+
+def _workload_dict(cfg: WorkloadConfig) -> dict[str, Any]:
+    out = asdict(cfg)
+    prompts = out.pop("prompts")
+    prompts["file"] = str(prompts["file"]) if prompts["file"] else None
+    out["prompts"] = prompts
+    return out
+
+
+async def _run_with_interrupts(workload: Workload, console: Console | None) -> str:
+    """Runs the workload; the first Ctrl-C stops it gracefully, a second one is not caught."""
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        workload.stop.set()
+        loop.remove_signal_handler(signal.SIGINT)
+        if console is not None:
+            console.print("[yellow]Interrupted: stopping, partial results follow (Ctrl-C again to abort)")
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        handled = True
+    except (RuntimeError, ValueError, NotImplementedError):  # not the main thread, or no signals
+        handled = False
+    display = ProgressDisplay(workload, console) if console is not None else None
+    shown = asyncio.create_task(display.run()) if display else None
+    try:
+        return await workload.run()
+    finally:
+        if handled:
+            loop.remove_signal_handler(signal.SIGINT)
+        if display and shown:
+            display.stop()
+            await shown

@@ -1,0 +1,119 @@
+"""The Gradio chat app's ``chat`` API through its queue, as a browser-less user would call it.
+
+POST ``{base}/gradio_api/call/chat`` with ``{"data": [message, history, model, max_tokens,
+temperature]}`` answers ``{"event_id": ...}``; GET ``{base}/gradio_api/call/chat/{event_id}`` then
+streams ``generating`` events carrying the answer so far, and ends with ``complete`` or ``error``.
+Through IAP every request carries ``Authorization: Bearer <JWT>`` (see loadtest.auth).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import aiohttp
+
+from loadtest.result import APP_ERROR, DROPPED_STREAM, PROTOCOL, RequestResult, http_kind
+from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
+
+
+def answer_text(data: Any) -> str | None:
+    """The answer inside one event's ``data`` list: a string, or the last assistant message."""
+    if not isinstance(data, list) or not data:
+        return None
+    value = data[0]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and isinstance(value[-1], dict):
+        last = value[-1]
+        if last.get("role") == "assistant" and isinstance(last.get("content"), str):
+            return str(last["content"])
+    return None
+
+
+class GradioTarget:
+    """Drives the frontend's ``chat`` endpoint; one stream update with new text counts as a token.
+
+    The frontend yields once per upstream chunk, and vLLM and the simulator send one token per
+    chunk, so the count matches output tokens unless the app batches updates.
+    """
+
+    kind = "gradio"
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        model: str | None = None,
+        headers: HeaderSource | None = None,
+        temperature: float | None = None,
+        api_name: str = "chat",
+    ) -> None:
+        self.session = session
+        self.model = model
+        self.headers = headers
+        self.temperature = temperature
+        self.call_url = f"{base_url.rstrip('/')}/gradio_api/call/{api_name}"
+
+    def payload(self, messages: list[Message], max_tokens: int) -> dict[str, Any]:
+        history = [{"role": m["role"], "content": m["content"]} for m in messages[:-1]]
+        data: list[Any] = [messages[-1]["content"], history, self.model, max_tokens]
+        if self.temperature is not None:
+            data.append(self.temperature)
+        return {"data": data}
+
+    async def send(self, messages: list[Message], max_tokens: int, result: RequestResult) -> None:
+        headers = await self.headers() if self.headers else None
+        async with self.session.post(
+            self.call_url, json=self.payload(messages, max_tokens), headers=headers
+        ) as resp:
+            result.status = resp.status
+            if resp.status != 200:
+                text = await resp.text(errors="replace")
+                raise RequestFailed(http_kind(resp.status), text[:DETAIL_CHARS])
+            try:
+                event_id = (await resp.json(content_type=None))["event_id"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RequestFailed(PROTOCOL, "no event_id in the call answer") from exc
+        if self.headers:
+            headers = await self.headers()
+        async with self.session.get(f"{self.call_url}/{event_id}", headers=headers) as resp:
+            result.status = resp.status
+            if resp.status != 200:
+                text = await resp.text(errors="replace")
+                raise RequestFailed(http_kind(resp.status), text[:DETAIL_CHARS])
+            await self._read_events(resp, result)
+
+    async def _read_events(self, resp: aiohttp.ClientResponse, result: RequestResult) -> None:
+        event = ""
+        last = ""
+        async for raw in resp.content:
+            line = raw.rstrip(b"\r\n")
+            if line.startswith(b"event:"):
+                event = line[6:].strip().decode()
+                continue
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if event == "error":
+                raise RequestFailed(APP_ERROR, payload.decode(errors="replace")[:DETAIL_CHARS])
+            if event not in ("generating", "complete"):
+                continue
+            try:
+                text = answer_text(json.loads(payload))
+            except ValueError as exc:
+                raise RequestFailed(PROTOCOL, f"bad JSON in {event} event") from exc
+            if text is None:
+                raise RequestFailed(PROTOCOL, f"no answer text in {event} event")
+            if text and text != last:
+                result.token_times.append(time.perf_counter())
+                last = text
+            if event == "complete":
+                break
+        else:
+            raise RequestFailed(DROPPED_STREAM, "stream ended without a complete event")
+        result.text = last
+        result.output_tokens = len(result.token_times)
+        if result.token_times:
+            result.ttft = result.token_times[0] - result.start

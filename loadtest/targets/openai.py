@@ -1,0 +1,104 @@
+"""An OpenAI-compatible endpoint (vLLM, the llm-d gateway, the simulator), streamed over SSE."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import aiohttp
+
+from loadtest.result import APP_ERROR, DROPPED_STREAM, PROTOCOL, RequestResult, http_kind
+from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
+
+APIS = ("chat", "completions")
+
+
+class OpenAITarget:
+    """Streams ``/v1/chat/completions`` (or ``/v1/completions``) and times every content chunk.
+
+    Output tokens are the server's ``usage.completion_tokens`` when it sends usage (we ask for it
+    with ``stream_options.include_usage``), otherwise the number of content chunks.
+    """
+
+    kind = "openai"
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        model: str,
+        api: str = "chat",
+        headers: HeaderSource | None = None,
+        temperature: float | None = None,
+    ) -> None:
+        if api not in APIS:
+            raise ValueError(f"api must be one of {APIS}")
+        self.session = session
+        self.model = model
+        self.api = api
+        self.headers = headers
+        self.temperature = temperature
+        root = base_url.rstrip("/")
+        if not root.endswith("/v1"):
+            root += "/v1"
+        self.url = f"{root}/{'chat/completions' if api == 'chat' else 'completions'}"
+
+    def body(self, messages: list[Message], max_tokens: int) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": max_tokens,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if self.api == "chat":
+            body["messages"] = messages
+        else:
+            body["prompt"] = "\n".join(m["content"] for m in messages)
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        return body
+
+    async def send(self, messages: list[Message], max_tokens: int, result: RequestResult) -> None:
+        headers = await self.headers() if self.headers else None
+        async with self.session.post(self.url, json=self.body(messages, max_tokens), headers=headers) as resp:
+            result.status = resp.status
+            if resp.status != 200:
+                text = await resp.text(errors="replace")
+                raise RequestFailed(http_kind(resp.status), text[:DETAIL_CHARS])
+            await self._read_stream(resp, result)
+
+    async def _read_stream(self, resp: aiohttp.ClientResponse, result: RequestResult) -> None:
+        chat = self.api == "chat"
+        parts: list[str] = []
+        times = result.token_times
+        usage: dict[str, Any] | None = None
+        async for raw in resp.content:
+            if not raw.startswith(b"data:"):
+                continue
+            data = raw[5:].strip()
+            if data == b"[DONE]":
+                break
+            try:
+                chunk = json.loads(data)
+            except ValueError as exc:
+                raise RequestFailed(PROTOCOL, f"bad JSON in stream: {data[:80]!r}") from exc
+            if "error" in chunk:
+                raise RequestFailed(APP_ERROR, json.dumps(chunk["error"])[:DETAIL_CHARS])
+            for choice in chunk.get("choices") or ():
+                piece = (choice.get("delta") or {}).get("content") if chat else choice.get("text")
+                if piece:
+                    times.append(time.perf_counter())
+                    parts.append(piece)
+            if chunk.get("usage"):
+                usage = chunk["usage"]
+        else:
+            raise RequestFailed(DROPPED_STREAM, "stream ended without [DONE]")
+        result.text = "".join(parts)
+        if times:
+            result.ttft = times[0] - result.start
+        result.output_tokens = len(times)
+        if usage:
+            result.output_tokens = int(usage.get("completion_tokens") or result.output_tokens)
+            if usage.get("prompt_tokens") is not None:
+                result.prompt_tokens = int(usage["prompt_tokens"])

@@ -1,0 +1,203 @@
+"""Virtual users: ramp-up, conversations of several turns, think time, and the bounds of a run.
+
+Every run is bounded twice: by ``duration_s`` (always set, at most a day) and optionally by a total
+request budget. When either runs out, or on Ctrl-C, users stop; requests still in flight are
+cancelled and counted as incomplete (guidellm's ``incomplete``), never as errors or successes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from loadtest.prompts import PromptConfig, PromptSet
+from loadtest.result import TIMEOUT, RequestResult
+from loadtest.targets.base import Message, Target, classify_exception
+
+MAX_DURATION_S = 24 * 3600.0
+STOP_REQUESTS = "requests"
+STOP_DURATION = "duration"
+STOP_INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class WorkloadConfig:
+    users: int = 10
+    requests: int | None = None
+    duration_s: float = 60.0
+    ramp_up_s: float = 0.0
+    think_min_s: float = 0.0
+    think_max_s: float = 0.0
+    turns: int = 1
+    max_tokens: int = 128
+    request_timeout_s: float = 60.0
+    prompts: PromptConfig = field(default_factory=PromptConfig)
+
+    def __post_init__(self) -> None:
+        if self.users < 1:
+            raise ValueError("users must be >= 1")
+        if self.requests is not None and self.requests < 1:
+            raise ValueError("requests must be >= 1 when given")
+        if not 0 < self.duration_s <= MAX_DURATION_S:
+            raise ValueError(f"duration must be in (0, {MAX_DURATION_S:.0f}] seconds")
+        if self.ramp_up_s < 0 or self.ramp_up_s >= self.duration_s:
+            raise ValueError("ramp-up must be >= 0 and shorter than the duration")
+        if not 0 <= self.think_min_s <= self.think_max_s:
+            raise ValueError("think time must satisfy 0 <= min <= max")
+        if self.turns < 1 or self.max_tokens < 1:
+            raise ValueError("turns and max_tokens must be >= 1")
+        if self.request_timeout_s <= 0:
+            raise ValueError("request timeout must be > 0")
+
+
+ITL_SAMPLES = 200_000
+
+
+class Collector:
+    """Every finished request, plus running counters for the progress display.
+
+    Per-chunk timestamps are folded into each result's ``tpot`` and into a uniform reservoir of
+    at most ``ITL_SAMPLES`` inter-token gaps as results arrive, so memory stays flat on long runs.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.results: list[RequestResult] = []
+        self.itl = array("d")
+        self.itl_seen = 0
+        self._rng = random.Random(seed)
+        self.started = 0
+        self.successful = 0
+        self.incomplete = 0
+        self.output_tokens = 0
+        self.errors: Counter[str] = Counter()
+
+    @property
+    def finished(self) -> int:
+        return len(self.results)
+
+    @property
+    def in_flight(self) -> int:
+        return self.started - len(self.results)
+
+    def add(self, result: RequestResult) -> None:
+        self.results.append(result)
+        if result.incomplete:
+            self.incomplete += 1
+        elif result.error is not None:
+            self.errors[result.error] += 1
+        else:
+            self.successful += 1
+            self.output_tokens += result.output_tokens
+            self._fold(result)
+        result.token_times = []
+
+    def _fold(self, result: RequestResult) -> None:
+        times = result.token_times
+        if len(times) < 2:
+            return
+        n = max(result.output_tokens, len(times))
+        result.tpot = (times[-1] - times[0]) / (n - 1)
+        itl = self.itl
+        for prev, now in zip(times, times[1:], strict=False):
+            self.itl_seen += 1
+            if len(itl) < ITL_SAMPLES:
+                itl.append(now - prev)
+            else:
+                slot = self._rng.randrange(self.itl_seen)
+                if slot < ITL_SAMPLES:
+                    itl[slot] = now - prev
+
+
+class Workload:
+    """Runs the virtual users of one load test against one target."""
+
+    def __init__(self, target: Target, config: WorkloadConfig, collector: Collector | None = None) -> None:
+        self.target = target
+        self.config = config
+        self.collector = collector or Collector()
+        self.prompts = PromptSet(config.prompts)
+        self.budget = config.requests
+        self.stop = asyncio.Event()
+        self.started_at = 0.0
+        self.ended_at = 0.0
+
+    def _take(self) -> bool:
+        if self.stop.is_set():
+            return False
+        if self.budget is None:
+            return True
+        if self.budget <= 0:
+            return False
+        self.budget -= 1
+        return True
+
+    async def _one(self, messages: list[Message]) -> RequestResult:
+        result = RequestResult(start=time.perf_counter(), end=0.0)
+        self.collector.started += 1
+        try:
+            async with asyncio.timeout(self.config.request_timeout_s):
+                await self.target.send(messages, self.config.max_tokens, result)
+        except asyncio.CancelledError:
+            result.end = time.perf_counter()
+            result.incomplete = True
+            self.collector.add(result)
+            raise
+        except TimeoutError:
+            result.error = TIMEOUT
+            result.detail = f"no complete answer within {self.config.request_timeout_s:g} s"
+        except Exception as exc:
+            result.error, result.detail = classify_exception(exc, result.status != 0)
+        result.end = time.perf_counter()
+        self.collector.add(result)
+        return result
+
+    async def _user(self, index: int) -> None:
+        cfg = self.config
+        if cfg.ramp_up_s:
+            await asyncio.sleep(cfg.ramp_up_s * index / cfg.users)
+        source = self.prompts.for_user(index)
+        rested = True
+        while True:
+            messages: list[Message] = []
+            for turn in range(cfg.turns):
+                if not self._take():
+                    return
+                if not rested:
+                    await asyncio.sleep(source.rng.uniform(cfg.think_min_s, cfg.think_max_s))
+                rested = cfg.think_max_s <= 0
+                content = source.first() if turn == 0 else source.follow_up()
+                messages.append({"role": "user", "content": content})
+                result = await self._one(messages)
+                if not result.ok:
+                    break
+                messages.append({"role": "assistant", "content": result.text})
+                result.text = ""
+
+    async def run(self) -> str:
+        """Runs until the budget or the duration runs out, or ``stop`` is set; returns why it ended."""
+        self.started_at = time.perf_counter()
+        users = [asyncio.create_task(self._user(i)) for i in range(self.config.users)]
+        everyone: asyncio.Future[Any] = asyncio.gather(*users)
+        stopped: asyncio.Future[Any] = asyncio.ensure_future(self.stop.wait())
+        try:
+            await asyncio.wait({everyone, stopped}, timeout=self.config.duration_s,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            reason = (STOP_INTERRUPTED if self.stop.is_set()
+                      else STOP_REQUESTS if everyone.done() else STOP_DURATION)
+            self.stop.set()
+            for task in users:
+                task.cancel()
+            outcomes = await asyncio.gather(*users, return_exceptions=True)
+            everyone.cancel()
+            await asyncio.gather(everyone, stopped, return_exceptions=True)
+            self.ended_at = time.perf_counter()
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return reason
