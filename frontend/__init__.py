@@ -1,0 +1,1 @@
+"""The Gradio chat app in front of the llm-d inference gateway."""

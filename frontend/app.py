@@ -1,0 +1,38 @@
+"""The ASGI application: the Gradio page at ``/``, its API under ``/gradio_api`` and ``/healthz``."""
+
+from __future__ import annotations
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from frontend.backend import ModelCatalog, make_client
+from frontend.chat import ChatService
+from frontend.padding import PadInputs
+from frontend.settings import Settings
+from frontend.ui import build_ui
+
+API_PREFIX = "/gradio_api"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    client = make_client(settings)
+    service = ChatService(settings, client, ModelCatalog(client, settings))
+    demo = build_ui(service)
+    demo.queue(default_concurrency_limit=settings.queue_concurrency,
+               max_size=settings.queue_max_size or None)
+    app = FastAPI(title=settings.title, docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app = gr.mount_gradio_app(app, demo, path="", ssr_mode=False, show_error=True,
+                              footer_links=["api"], server_name=settings.host, server_port=settings.port)
+    app.add_middleware(PadInputs, prefix=API_PREFIX, endpoints={"chat": chat_defaults(settings)})
+    return app
+
+
+def chat_defaults(settings: Settings) -> list[object]:
+    """Defaults of the ``chat`` endpoint's inputs: message, history, model, max_tokens, temperature."""
+    return ["", [], "", settings.default_max_tokens, settings.default_temperature]

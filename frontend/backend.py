@@ -1,0 +1,81 @@
+"""Talking to the OpenAI-compatible gateway: model listing and streamed chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import httpx2
+from openai import AsyncOpenAI, DefaultAsyncHttpxClient
+
+from frontend.settings import Settings
+
+log = logging.getLogger("frontend.backend")
+
+
+def make_client(settings: Settings) -> AsyncOpenAI:
+    timeout = httpx2.Timeout(settings.request_timeout_s, connect=settings.connect_timeout_s)
+    limits = httpx2.Limits(max_connections=settings.max_connections,
+                          max_keepalive_connections=settings.max_connections)
+    return AsyncOpenAI(
+        base_url=settings.api_base, api_key=settings.api_key, timeout=timeout,
+        max_retries=settings.max_retries, http_client=DefaultAsyncHttpxClient(timeout=timeout, limits=limits),
+    )
+
+
+class ModelCatalog:
+    """The gateway's models, cached, with the configured default first in line."""
+
+    def __init__(self, client: AsyncOpenAI, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self._models: list[str] = []
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def fetch(self) -> list[str]:
+        """Model ids from ``/v1/models``; raises on any failure."""
+        page = await self.client.models.list(timeout=self.settings.models_timeout_s)
+        return [m.id for m in page.data]
+
+    async def choices(self) -> tuple[list[str], str]:
+        """(model ids to offer, the one to preselect). Never raises."""
+        async with self._lock:
+            fresh = time.monotonic() - self._fetched_at < self.settings.models_cache_s
+            if not fresh:
+                try:
+                    self._models = await self.fetch()
+                    self._fetched_at = time.monotonic()
+                except Exception as e:
+                    log.warning("model listing failed", extra={"error": type(e).__name__})
+        return pick_models(self._models, self.settings.default_model)
+
+
+def pick_models(listed: list[str], default: str) -> tuple[list[str], str]:
+    """Offer the listed models plus the configured default; preselect the default."""
+    models = list(dict.fromkeys(listed))
+    if default and default not in models:
+        models.insert(0, default)
+    if not models:
+        return [], ""
+    return models, default or models[0]
+
+
+async def stream_chat(client: AsyncOpenAI, model: str, messages: list[dict[str, str]],
+                      max_tokens: int, temperature: float) -> AsyncGenerator[str, None]:
+    """Yield the text pieces of a streamed chat completion."""
+    payload: Any = messages
+    stream = await client.chat.completions.create(
+        model=model, messages=payload, max_tokens=max_tokens, temperature=temperature, stream=True,
+    )
+    try:
+        async for chunk in stream:
+            if chunk.choices:
+                piece = chunk.choices[0].delta.content
+                if piece:
+                    yield piece
+    finally:
+        await stream.close()

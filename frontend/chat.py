@@ -1,0 +1,118 @@
+"""The chat handler shared by the web page and the ``chat`` API endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+import gradio as gr
+from openai import AsyncOpenAI
+
+from frontend.backend import ModelCatalog, stream_chat
+from frontend.errors import EmptyReply, describe
+from frontend.history import build_messages
+from frontend.settings import Settings
+
+log = logging.getLogger("frontend.chat")
+ERROR_TITLE = "Model service error"
+
+
+Item = str | BaseException | None
+
+
+async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float) -> AsyncIterator[str]:
+    """Relay ``source`` through a task of its own, ending it after ``timeout_s`` seconds.
+
+    Gradio may advance a generator from different tasks, so the deadline and the
+    HTTP stream live in one dedicated task. Pieces that arrive together are joined,
+    which keeps the number of UI updates down under load.
+    """
+    queue: asyncio.Queue[Item] = asyncio.Queue()
+
+    async def produce() -> None:
+        try:
+            async with asyncio.timeout(timeout_s), aclosing(source):
+                async for piece in source:
+                    queue.put_nowait(piece)
+            queue.put_nowait(None)
+        except Exception as e:
+            queue.put_nowait(e)
+
+    task = asyncio.create_task(produce())
+    try:
+        while True:
+            items = [await queue.get()]
+            while not queue.empty():
+                items.append(queue.get_nowait())
+            text = "".join(i for i in items if isinstance(i, str))
+            if text:
+                yield text
+            for item in items:
+                if isinstance(item, BaseException):
+                    raise item
+                if item is None:
+                    return
+    finally:
+        task.cancel()
+
+
+class ChatService:
+    def __init__(self, settings: Settings, client: AsyncOpenAI, catalog: ModelCatalog) -> None:
+        self.settings = settings
+        self.client = client
+        self.catalog = catalog
+
+    async def resolve_model(self, model: Any) -> str:
+        if isinstance(model, str) and model.strip():
+            return model.strip()
+        _, default = await self.catalog.choices()
+        if not default:
+            raise gr.Error("No model is available: the model list could not be loaded and no "
+                           "DEFAULT_MODEL is set.", title=ERROR_TITLE, print_exception=False)
+        return default
+
+    def limits(self, max_tokens: Any, temperature: Any) -> tuple[int, float]:
+        s = self.settings
+        try:
+            tokens = int(max_tokens) if max_tokens not in (None, "") else s.default_max_tokens
+            temp = float(temperature) if temperature not in (None, "") else s.default_temperature
+        except (TypeError, ValueError) as e:
+            raise gr.Error("max_tokens must be a whole number and temperature a number.",
+                           title="Invalid input", print_exception=False) from e
+        return max(1, min(tokens, s.max_tokens_limit)), max(0.0, min(temp, 2.0))
+
+    async def respond(self, message: Any, history: Any = None, model: Any = None,
+                      max_tokens: Any = None, temperature: Any = None) -> AsyncIterator[str]:
+        """Yield the growing answer; raise ``gr.Error`` with a clear message on failure."""
+        messages = build_messages(message, history, self.settings.system_prompt)
+        if not messages or messages[-1]["role"] != "user":
+            raise gr.Error("Type a message first.", title="Empty message", print_exception=False)
+        name = await self.resolve_model(model)
+        tokens, temp = self.limits(max_tokens, temperature)
+        timeout = self.settings.request_timeout_s
+        start = time.monotonic()
+        first: float | None = None
+        answer = ""
+        try:
+            async for piece in pieces_within(stream_chat(self.client, name, messages, tokens, temp), timeout):
+                if first is None:
+                    first = time.monotonic() - start
+                answer += piece
+                yield answer
+            if not answer:
+                raise EmptyReply()
+        except Exception as e:
+            failure = describe(e, timeout)
+            log.warning("chat failed", extra={
+                "model": name, "turns": len(messages), "error_kind": failure.kind,
+                "http_status": failure.status, "error_type": type(e).__name__,
+                "duration_ms": round((time.monotonic() - start) * 1000, 1)})
+            raise gr.Error(failure.message, title=ERROR_TITLE, print_exception=False) from e
+        log.info("chat answered", extra={
+            "model": name, "turns": len(messages), "answer_chars": len(answer),
+            "ttft_ms": round((first or 0.0) * 1000, 1),
+            "duration_ms": round((time.monotonic() - start) * 1000, 1)})

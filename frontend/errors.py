@@ -1,0 +1,58 @@
+"""Map failures of the model service to messages a person understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx2
+import openai
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    message: str
+    status: int | None = None
+
+
+class EmptyReply(Exception):
+    """The model service ended the answer without any text."""
+
+
+STATUS_MESSAGES = {
+    400: ("bad_request", "The model service rejected the request (HTTP 400). "
+                         "The conversation may be too long: start a new chat or lower max tokens."),
+    401: ("unauthorized", "The chat app is not allowed to use the model service (HTTP 401)."),
+    403: ("unauthorized", "The chat app is not allowed to use the model service (HTTP 403)."),
+    404: ("not_found", "The selected model is not served right now (HTTP 404). Pick another model."),
+    408: ("timeout", "The model service timed out (HTTP 408). Please try again."),
+    413: ("too_large", "The conversation is too long for the model service (HTTP 413). Start a new chat."),
+    422: ("bad_request", "The model service could not process the request (HTTP 422)."),
+    429: ("busy", "The model service is busy (HTTP 429). Please try again in a moment."),
+    500: ("server_error", "The model service failed (HTTP 500). Please try again."),
+    502: ("unavailable", "The model service is unavailable (HTTP 502). Please try again in a moment."),
+    503: ("unavailable", "The model service is unavailable (HTTP 503). Please try again in a moment."),
+    504: ("timeout", "The model service timed out (HTTP 504). Please try again."),
+}
+
+
+def describe(error: BaseException, timeout_s: float) -> Failure:
+    """A user-facing description of ``error``; never includes the conversation."""
+    if isinstance(error, openai.APITimeoutError | TimeoutError | httpx2.TimeoutException):
+        return Failure("timeout", f"The model did not answer within {timeout_s:g} seconds. Please try again.")
+    if isinstance(error, openai.APIStatusError):
+        status = error.status_code
+        if status in STATUS_MESSAGES:
+            kind, message = STATUS_MESSAGES[status]
+            return Failure(kind, message, status)
+        if status >= 500:
+            return Failure("server_error", f"The model service failed (HTTP {status}). Please try again.", status)
+        return Failure("rejected", f"The model service refused the request (HTTP {status}).", status)
+    if isinstance(error, openai.APIConnectionError | httpx2.TransportError):
+        return Failure("unreachable", "The model service is unreachable or the connection was cut. "
+                                      "Please try again in a moment.")
+    if isinstance(error, EmptyReply):
+        return Failure("empty", "The model returned an empty answer. Please try again.")
+    if isinstance(error, openai.APIError):
+        return Failure("api_error", "The model service sent a broken answer. Please try again.")
+    return Failure("internal", "Something went wrong in the chat app. Please try again.")

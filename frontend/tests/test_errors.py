@@ -1,0 +1,39 @@
+import httpx2
+import openai
+import pytest
+
+from frontend.errors import EmptyReply, describe
+
+REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+
+
+def status_error(status: int) -> openai.APIStatusError:
+    response = httpx2.Response(status, request=REQUEST, json={"error": {"message": "no"}})
+    return openai.APIStatusError("no", response=response, body=None)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "words"),
+    [(404, "not_found", "not served"), (429, "busy", "busy"), (500, "server_error", "HTTP 500"),
+     (503, "unavailable", "unavailable"), (504, "timeout", "timed out"), (400, "bad_request", "too long"),
+     (599, "server_error", "HTTP 599"), (418, "rejected", "HTTP 418")],
+)
+def test_status_codes(status: int, kind: str, words: str) -> None:
+    failure = describe(status_error(status), 600)
+    assert (failure.kind, failure.status) == (kind, status)
+    assert words in failure.message
+
+
+def test_timeouts_name_the_limit() -> None:
+    for error in (TimeoutError(), openai.APITimeoutError(request=REQUEST), httpx2.ReadTimeout("t")):
+        failure = describe(error, 600)
+        assert failure.kind == "timeout"
+        assert "600 seconds" in failure.message
+
+
+def test_connection_errors_and_others() -> None:
+    assert describe(openai.APIConnectionError(request=REQUEST), 1).kind == "unreachable"
+    assert describe(httpx2.RemoteProtocolError("cut"), 1).kind == "unreachable"
+    assert describe(EmptyReply(), 1).kind == "empty"
+    assert describe(openai.APIError("bad", REQUEST, body=None), 1).kind == "api_error"
+    assert describe(KeyError("x"), 1).kind == "internal"

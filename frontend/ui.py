@@ -1,0 +1,52 @@
+"""The Gradio page and the ``chat`` API endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import gradio as gr
+
+from frontend.chat import ChatService
+
+
+def chat_endpoint(service: ChatService) -> Any:
+    """The scripted-client endpoint: every input but the message has a default."""
+    s = service.settings
+
+    async def chat(message: str, history: list[dict[str, Any]] | None = None, model: str = "",
+                   max_tokens: int = s.default_max_tokens,
+                   temperature: float = s.default_temperature) -> AsyncIterator[str]:
+        """Stream the growing answer to ``message`` after ``history`` (Gradio message dicts)."""
+        async for answer in service.respond(message, history or [], model, max_tokens, temperature):
+            yield answer
+
+    return chat
+
+
+def build_ui(service: ChatService) -> gr.Blocks:
+    s = service.settings
+    with gr.Blocks(title=s.title, analytics_enabled=False, fill_height=True) as demo:
+        model = gr.Dropdown(label="Model", choices=[], value=None, allow_custom_value=True,
+                            elem_id="model-picker", render=False)
+        max_tokens = gr.Slider(1, s.max_tokens_limit, value=s.default_max_tokens, step=1,
+                               label="Max tokens", render=False)
+        temperature = gr.Slider(0.0, 2.0, value=s.default_temperature, step=0.05,
+                                label="Temperature", render=False)
+        gr.ChatInterface(
+            fn=service.respond, title=s.title, additional_inputs=[model, max_tokens, temperature],
+            additional_inputs_accordion=gr.Accordion("Model and settings", open=True, render=False),
+            chatbot=gr.Chatbot(elem_id="chat", height="60vh", label="Chat"),
+            textbox=gr.Textbox(placeholder="Type a message and press Enter", elem_id="prompt",
+                               show_label=False, submit_btn=True),
+            api_name="chat_page", api_visibility="private", flagging_mode="never", analytics_enabled=False,
+            fill_height=True,
+        )
+        gr.api(chat_endpoint(service), api_name="chat")
+
+        async def refresh_models() -> Any:
+            choices, default = await service.catalog.choices()
+            return gr.Dropdown(choices=choices, value=default or None)
+
+        demo.load(refresh_models, outputs=model, api_visibility="private", queue=False)
+    return demo
