@@ -1,9 +1,9 @@
 """llm-d intelligent inference scheduling on GKE.
 
-    config (validated once) ─► project APIs ─► VPC + subnets + proxy-only subnet + NAT
-                                           ─► node service account
-                                           ─► GKE cluster ─► system pool, inference pool
-                                                          ─► Kubernetes provider ─► (llm-d layer, edge)
+config (validated once) ─► project APIs ─► VPC + subnets + proxy-only subnet + NAT
+                                       ─► node service account
+                                       ─► GKE cluster ─► system pool, inference pool
+                                                      ─► Kubernetes provider ─► (llm-d layer, edge)
 """
 
 import pulumi
@@ -85,7 +85,9 @@ pulumi.export("inferencePoolName", inference_pool.name)
 pulumi.export(
     "getCredentialsCommand",
     cluster.name.apply(
-        lambda name: f"gcloud container clusters get-credentials {name} --region {settings.region} "
-        f"--project {settings.project}" + (" --dns-endpoint" if settings.cluster.api_endpoint == "dns" else "")
+        lambda name: (
+            f"gcloud container clusters get-credentials {name} --region {settings.region} "
+            f"--project {settings.project}" + (" --dns-endpoint" if settings.cluster.api_endpoint == "dns" else "")
+        )
     ),
 )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.options import child_options
 from stacks.platform import OAUTH_SCOPES, POD_RANGE_NAME, SERVICE_RANGE_NAME
 
 
@@ -87,7 +88,7 @@ class GkeCluster(pulumi.ComponentResource):
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
             cost_management_config={"enabled": True},
             resource_labels=args.labels,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child_options(self, opts),
         )
         self.name = self.cluster.name
         self.location = self.cluster.location

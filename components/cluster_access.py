@@ -5,6 +5,8 @@ import json
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.options import child_options
+
 
 def kubeconfig(cluster_name: str, server: str, ca_certificate: str | None) -> str:
     """A kubeconfig that authenticates through gke-gcloud-auth-plugin (short-lived tokens, refreshed)."""
@@ -46,10 +48,11 @@ class ClusterAccess(pulumi.ComponentResource):
         api_endpoint: str,
         endpoint: pulumi.Input[str],
         dns_endpoint: pulumi.Input[str | None],
-        ca_certificate: pulumi.Input[str],
+        ca_certificate: pulumi.Input[str | None],
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:platform:ClusterAccess", name, None, opts)
+        config: pulumi.Output[str]
         if api_endpoint == "dns":
             # The DNS endpoint presents a publicly trusted certificate and is authorised by IAM.
             config = pulumi.Output.all(cluster_name, dns_endpoint).apply(
@@ -59,7 +62,7 @@ class ClusterAccess(pulumi.ComponentResource):
             config = pulumi.Output.all(cluster_name, endpoint, ca_certificate).apply(
                 lambda v: kubeconfig(v[0], f"https://{v[1]}", v[2])
             )
-        self.kubeconfig = pulumi.Output.secret(config)
+        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(config)
         self.provider = k8s.Provider(
             "gke",
             kubeconfig=self.kubeconfig,
@@ -67,6 +70,6 @@ class ClusterAccess(pulumi.ComponentResource):
             cluster_identifier=cluster_name,
             enable_server_side_apply=True,
             delete_unreachable=False,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child_options(self, opts),
         )
         self.register_outputs({})

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.options import child_options
 from config.naming import Names
 from stacks.platform import HEALTH_CHECK_RANGES, POD_RANGE_NAME, SERVICE_RANGE_NAME
 
@@ -25,7 +26,7 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("llmd:platform:Network", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = child_options(self, opts)
         n = args.names
 
         self.vpc = gcp.compute.Network(

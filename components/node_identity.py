@@ -5,6 +5,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_gcp as gcp
 
+from components.options import child_options
+
 
 class NodeServiceAccount(pulumi.ComponentResource):
     """A dedicated least-privilege service account for GKE nodes."""
@@ -18,7 +20,7 @@ class NodeServiceAccount(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:platform:NodeServiceAccount", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = child_options(self, opts)
         self.account = gcp.serviceaccount.Account(
             "nodes",
             project=project,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
+from components.options import child_options
 from stacks.platform import OAUTH_SCOPES
 
 
@@ -35,7 +37,7 @@ class NodePoolArgs:
     zones: tuple[str, ...] = ()
 
 
-def _capacity_settings(args: NodePoolArgs) -> dict[str, object]:
+def _capacity_settings(args: NodePoolArgs) -> dict[str, Any]:
     """node_config fields for the capacity choice."""
     if args.capacity == "spot":
         return {"spot": True}
@@ -68,6 +70,23 @@ class NodePool(pulumi.ComponentResource):
             if args.accelerator
             else []
         )
+        node_config: Any = {
+            "machine_type": args.machine_type,
+            "disk_type": args.disk_type,
+            "disk_size_gb": args.disk_size_gb,
+            "image_type": "COS_CONTAINERD",
+            "service_account": args.service_account,
+            "oauth_scopes": list(OAUTH_SCOPES),
+            "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
+            "workload_metadata_config": {"mode": "GKE_METADATA"},
+            "gcfs_config": {"enabled": True},
+            "gvnic": {"enabled": True},
+            "guest_accelerators": guest_accelerators,
+            "labels": args.node_labels,
+            "taints": list(args.taints),
+            "resource_labels": args.labels,
+            **_capacity_settings(args),
+        }
         self.pool = gcp.container.NodePool(
             name,
             name=args.name,
@@ -76,35 +95,19 @@ class NodePool(pulumi.ComponentResource):
             cluster=args.cluster,
             node_locations=list(args.zones) or None,
             initial_node_count=args.min_nodes,
-            autoscaling={
-                "total_min_node_count": args.min_nodes,
-                "total_max_node_count": args.max_nodes,
+            autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                total_min_node_count=args.min_nodes,
+                total_max_node_count=args.max_nodes,
                 # GPUs: take whichever zone has capacity rather than balancing.
-                "location_policy": "ANY" if args.accelerator else "BALANCED",
-            },
+                location_policy="ANY" if args.accelerator else "BALANCED",
+            ),
             management={
                 # Flex-start nodes are short-lived by design and GKE requires auto-repair off for them.
                 "auto_repair": args.capacity != "flex-start",
                 "auto_upgrade": True,
             },
-            node_config={
-                "machine_type": args.machine_type,
-                "disk_type": args.disk_type,
-                "disk_size_gb": args.disk_size_gb,
-                "image_type": "COS_CONTAINERD",
-                "service_account": args.service_account,
-                "oauth_scopes": list(OAUTH_SCOPES),
-                "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
-                "workload_metadata_config": {"mode": "GKE_METADATA"},
-                "gcfs_config": {"enabled": True},
-                "gvnic": {"enabled": True},
-                "guest_accelerators": guest_accelerators,
-                "labels": args.node_labels,
-                "taints": list(args.taints),
-                "resource_labels": args.labels,
-                **_capacity_settings(args),
-            },
-            opts=pulumi.ResourceOptions(parent=self),
+            node_config=node_config,
+            opts=child_options(self, opts),
         )
         self.name = self.pool.name
         self.register_outputs({"name": self.name})

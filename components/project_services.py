@@ -5,13 +5,15 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_gcp as gcp
 
+from components.options import child_options
+
 
 class ProjectServices(pulumi.ComponentResource):
     """Enables the project APIs the platform needs; destroy leaves them enabled for other users."""
 
     def __init__(self, name: str, project: str, services: Sequence[str], opts: pulumi.ResourceOptions | None = None):
         super().__init__("llmd:platform:ProjectServices", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = child_options(self, opts)
         self.services = [
             gcp.projects.Service(
                 service.split(".")[0],

@@ -12,7 +12,15 @@ from pydantic import BaseModel, ValidationError
 from config.errors import ConfigError, Problem
 from config.naming import Names, label_value
 from config.rules import NS, RULES, Context
-from config.schema import SCALARS, SECTIONS, ClusterSection, GpuPoolSection, ModelSection, NetworkSection, SystemPoolSection
+from config.schema import (
+    SCALARS,
+    SECTIONS,
+    ClusterSection,
+    GpuPoolSection,
+    ModelSection,
+    NetworkSection,
+    SystemPoolSection,
+)
 from config.settings import GpuPoolSettings, ModelSettings, Settings
 from stacks.accelerators import CATALOG
 from stacks.models import KNOWN_MODELS
@@ -93,7 +101,12 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
     accelerator_name = raw.get(f"{NS}:accelerator") or (stack if stack in CATALOG else None)
     if accelerator_name is None:
         problems.append(
-            Problem(f"{NS}:accelerator", None, "not set", f"pulumi config set {NS}:accelerator <one of {', '.join(CATALOG)}>")
+            Problem(
+                f"{NS}:accelerator",
+                None,
+                "not set",
+                f"pulumi config set {NS}:accelerator <one of {', '.join(CATALOG)}>",
+            )
         )
     ctx = Context(
         project=raw.get("gcp:project"),
@@ -126,7 +139,7 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
     shape = acc.machine(ctx.machine_type or "")
     assert shape is not None
     facts = KNOWN_MODELS.get(model.name)
-    notices = ()
+    notices: tuple[str, ...] = ()
     if facts is None and acc.is_gpu:
         notices = (
             f"model {model.name} is not in the built-in model table: the GPU memory fit check covered only the "

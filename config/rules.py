@@ -17,7 +17,7 @@ NS = "llmd"
 REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
-PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 @dataclass
@@ -73,7 +73,9 @@ def project_and_region(ctx: Context) -> Iterator[Problem]:
         yield Problem("gcp:project", ctx.project, "no GCP project is set", "pulumi config set gcp:project <project-id>")
     elif not PROJECT_ID.match(ctx.project):
         yield Problem(
-            "gcp:project", ctx.project, "not a valid project id",
+            "gcp:project",
+            ctx.project,
+            "not a valid project id",
             "use the project id (6-30 lowercase letters, digits, hyphens), not its name or number",
         )
     if not ctx.region:
@@ -91,7 +93,9 @@ def project_and_region(ctx: Context) -> Iterator[Problem]:
 def accelerator_known(ctx: Context) -> Iterator[Problem]:
     if ctx.accelerator is None:
         yield Problem(
-            f"{NS}:accelerator", ctx.accelerator_name, "unknown accelerator",
+            f"{NS}:accelerator",
+            ctx.accelerator_name,
+            "unknown accelerator",
             f"use one of: {', '.join(CATALOG)}",
         )
 
@@ -103,14 +107,16 @@ def machine_carries_accelerator(ctx: Context) -> Iterator[Problem]:
     shape = acc.machine(ctx.machine_type or "")
     if shape is None:
         yield Problem(
-            f"{NS}:gpuPool.machineType", pool.machine_type,
+            f"{NS}:gpuPool.machineType",
+            pool.machine_type,
             f"this machine type does not carry {acc.gke_accelerator or 'the cpu profile'}",
             f"use one of: {', '.join(acc.machine_types)}",
         )
         return
     if acc.is_gpu and pool.gpus_per_node is not None and pool.gpus_per_node not in shape.gpu_counts:
         yield Problem(
-            f"{NS}:gpuPool.gpusPerNode", pool.gpus_per_node,
+            f"{NS}:gpuPool.gpusPerNode",
+            pool.gpus_per_node,
             f"{shape.machine_type} carries {' or '.join(map(str, shape.gpu_counts))} {acc.gke_accelerator} GPU(s)",
             f"use {' or '.join(map(str, shape.gpu_counts))}, or pick another machine type",
         )
@@ -124,25 +130,35 @@ def capacity_supported(ctx: Context) -> Iterator[Problem]:
         return
     if pool.capacity == "flex-start" and not acc.flex_start_supported:
         yield Problem(
-            f"{NS}:gpuPool.capacity", pool.capacity,
-            f"flex-start does not offer {acc.name} machines", "use on-demand, spot or reservation",
+            f"{NS}:gpuPool.capacity",
+            pool.capacity,
+            f"flex-start does not offer {acc.name} machines",
+            "use on-demand, spot or reservation",
         )
     if pool.capacity == "flex-start" and not acc.is_gpu:
-        yield Problem(f"{NS}:gpuPool.capacity", pool.capacity, "flex-start is for GPU machines", "use on-demand or spot")
+        yield Problem(
+            f"{NS}:gpuPool.capacity", pool.capacity, "flex-start is for GPU machines", "use on-demand or spot"
+        )
     if pool.capacity == "reservation" and not pool.reservation:
         yield Problem(
-            f"{NS}:gpuPool.reservation", pool.reservation, "capacity 'reservation' needs a reservation name",
+            f"{NS}:gpuPool.reservation",
+            pool.reservation,
+            "capacity 'reservation' needs a reservation name",
             "set gpuPool.reservation to the Compute Engine reservation's name",
         )
     if pool.reservation and pool.capacity != "reservation":
         yield Problem(
-            f"{NS}:gpuPool.capacity", pool.capacity, "a reservation name is set but capacity is not 'reservation'",
+            f"{NS}:gpuPool.capacity",
+            pool.capacity,
+            "a reservation name is set but capacity is not 'reservation'",
             "set gpuPool.capacity to reservation, or remove gpuPool.reservation",
         )
     shape = acc.machine(ctx.machine_type or "")
     if shape is not None and shape.spot_or_flex_only and pool.capacity == "on-demand":
         yield Problem(
-            f"{NS}:gpuPool.capacity", pool.capacity, f"{shape.machine_type} is sold only as spot or flex-start",
+            f"{NS}:gpuPool.capacity",
+            pool.capacity,
+            f"{shape.machine_type} is sold only as spot or flex-start",
             "use capacity spot or flex-start, or the 8-GPU machine type for on-demand",
         )
 
@@ -153,14 +169,18 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
         return
     if pool.min_nodes > pool.max_nodes:
         yield Problem(
-            f"{NS}:gpuPool.minNodes", pool.min_nodes, f"more than maxNodes ({pool.max_nodes})",
+            f"{NS}:gpuPool.minNodes",
+            pool.min_nodes,
+            f"more than maxNodes ({pool.max_nodes})",
             "make minNodes <= maxNodes",
         )
     if ctx.region:
         for zone in pool.zones:
             if not re.fullmatch(re.escape(ctx.region) + r"-[a-z]", zone):
                 yield Problem(
-                    f"{NS}:gpuPool.zones", zone, f"not a zone of region {ctx.region}",
+                    f"{NS}:gpuPool.zones",
+                    zone,
+                    f"not a zone of region {ctx.region}",
                     f"use zones such as {ctx.region}-a where the accelerator is offered",
                 )
     if model is None or gpus is None:
@@ -168,7 +188,8 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
     needed = model.replicas * model.tensor_parallel_size
     if needed > pool.max_nodes * gpus:
         yield Problem(
-            f"{NS}:model.replicas", model.replicas,
+            f"{NS}:model.replicas",
+            model.replicas,
             f"{model.replicas} replica(s) x {model.tensor_parallel_size} GPU(s) need {needed} GPUs but the pool "
             f"holds at most {pool.max_nodes} node(s) x {gpus} GPU(s)",
             f"raise gpuPool.maxNodes to {-(-needed // gpus)} or lower model.replicas",
@@ -187,7 +208,9 @@ def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
     if gpus is not None and tp > gpus:
         bigger = [m.machine_type for m in ctx.accelerator.machines if max(m.gpu_counts) >= tp]
         yield Problem(
-            f"{NS}:model.tensorParallelSize", tp, f"above the {gpus} GPU(s) per node of {ctx.machine_type}",
+            f"{NS}:model.tensorParallelSize",
+            tp,
+            f"above the {gpus} GPU(s) per node of {ctx.machine_type}",
             f"use tensorParallelSize <= {gpus}"
             + (f", or a machine type with more GPUs: {', '.join(bigger)}" if bigger else ""),
         )
@@ -196,7 +219,9 @@ def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
 def model_name(ctx: Context) -> Iterator[Problem]:
     if ctx.model is not None and not HF_ID.match(ctx.model.name):
         yield Problem(
-            f"{NS}:model.name", ctx.model.name, "not a Hugging Face model id",
+            f"{NS}:model.name",
+            ctx.model.name,
+            "not a Hugging Face model id",
             "use <organisation>/<model>, for example Qwen/Qwen3-0.6B",
         )
 
@@ -212,7 +237,8 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
     if reserve < CUDA_RESERVE_GIB:
         highest = 1 - CUDA_RESERVE_GIB / acc.gpu_memory_gib
         yield Problem(
-            f"{NS}:model.gpuMemoryUtilization", util,
+            f"{NS}:model.gpuMemoryUtilization",
+            util,
             f"leaves {reserve:.2f} GiB of a {acc.gpu_memory_gib} GiB {acc.gke_accelerator} for the CUDA context "
             f"and graphs, below the {CUDA_RESERVE_GIB} GiB they need",
             f"use gpuMemoryUtilization <= {int(highest * 100) / 100:.2f}",
@@ -222,7 +248,9 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
         return
     if max_len > facts.max_context:
         yield Problem(
-            f"{NS}:model.maxModelLen", max_len, f"longer than {model.name}'s context of {facts.max_context} tokens",
+            f"{NS}:model.maxModelLen",
+            max_len,
+            f"longer than {model.name}'s context of {facts.max_context} tokens",
             f"use maxModelLen <= {facts.max_context}",
         )
     tp = model.tensor_parallel_size
@@ -236,7 +264,8 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
         else:
             fix = "raise tensorParallelSize or use an accelerator with more memory"
         yield Problem(
-            f"{NS}:model.maxModelLen", max_len,
+            f"{NS}:model.maxModelLen",
+            max_len,
             f"{model.name} needs {facts.weights_gib:.1f} GiB of weights + {facts.kv_cache_gib(max_len):.1f} GiB "
             f"of KV cache for one {max_len}-token sequence = {need:.1f} GiB, more than "
             f"{util} x {acc.gpu_memory_gib} GiB x {tp} GPU(s) = {budget:.1f} GiB",
@@ -263,13 +292,20 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
             continue
         assert net is not None
         if not any(net.subnet_of(p) for p in PRIVATE_RANGES):
-            yield Problem(key, value, "not a private (RFC 1918) range", "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+            yield Problem(
+                key,
+                value,
+                "not a private (RFC 1918) range",
+                "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            )
             continue
         parsed[field_name] = net
     for (a, na), (b, nb) in combinations(parsed.items(), 2):
         if na.overlaps(nb):
             yield Problem(
-                f"{NS}:network.{b}", str(nb), f"overlaps network.{a} ({na})",
+                f"{NS}:network.{b}",
+                str(nb),
+                f"overlaps network.{a} ({na})",
                 "give every range its own space; the defaults are 10.0.0.0/20, 10.16.0.0/14, 10.20.0.0/20, "
                 "10.21.0.0/23, 172.16.0.0/28",
             )
@@ -279,7 +315,9 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
     proxy = parsed.get("proxyOnlyCidr")
     if proxy is not None and proxy.prefixlen > 26:
         yield Problem(
-            f"{NS}:network.proxyOnlyCidr", str(proxy), "too small for the regional Envoy proxies",
+            f"{NS}:network.proxyOnlyCidr",
+            str(proxy),
+            "too small for the regional Envoy proxies",
             "use a /26 or larger (Google recommends /23)",
         )
 
@@ -296,7 +334,9 @@ def control_plane_access(ctx: Context) -> Iterator[Problem]:
             yield Problem(key, entry.cidr, "opens the control plane to the whole internet", "list your own ranges")
     if ctx.cluster.api_endpoint == "ip" and not ctx.cluster.master_authorized_networks:
         yield Problem(
-            f"{NS}:cluster.apiEndpoint", "ip", "the IP endpoint with no authorized networks is unreachable",
+            f"{NS}:cluster.apiEndpoint",
+            "ip",
+            "the IP endpoint with no authorized networks is unreachable",
             "add cluster.masterAuthorizedNetworks, or use apiEndpoint dns",
         )
 

@@ -117,6 +117,10 @@ def load_config_file(path: Path) -> dict[str, Any]:
     return document.get("config") or {}
 
 
+def _run_program() -> None:
+    runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")
+
+
 class _NoticeLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -146,7 +150,7 @@ def run_plan(stack: str, config: dict[str, Any]) -> Plan:
     # set_mocks makes a root stack of its own; the program runs in a fresh one whose outputs we record.
     runtime_settings.ROOT.set(None)
     try:
-        _sync_await(run_in_stack(lambda: runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")))
+        _sync_await(run_in_stack(_run_program))
     except pulumi.RunError as error:
         raise PlanError(str(error), len(monitor.registrations)) from None
     return Plan(stack, monitor.registrations, monitor.stack_outputs, notices + notice_log.messages)

@@ -46,7 +46,9 @@ class AcceleratorProfile:
         return [m.machine_type for m in self.machines]
 
 
-def _fixed(machine_type: str, vcpus: int, memory_gib: float, gpus: int, *, spot_or_flex_only: bool = False) -> MachineShape:
+def _fixed(
+    machine_type: str, vcpus: int, memory_gib: float, gpus: int, *, spot_or_flex_only: bool = False
+) -> MachineShape:
     return MachineShape(machine_type, vcpus, memory_gib, (gpus,), spot_or_flex_only)
 
 
