@@ -164,7 +164,7 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
             gpus_per_node=ctx.gpus_per_node or 0,
             min_nodes=pool.min_nodes,
             max_nodes=pool.max_nodes,
-            capacity=pool.capacity,
+            capacity=ctx.capacity or acc.default_capacity,
             reservation=pool.reservation,
             zones=tuple(pool.zones),
         ),

@@ -52,6 +52,13 @@ class Context:
             return shape.gpu_counts[0]
         return chosen if chosen in shape.gpu_counts else None
 
+    @property
+    def capacity(self) -> str | None:
+        if self.accelerator is None:
+            return None
+        chosen = self.gpu_pool.capacity if self.gpu_pool else None
+        return chosen or self.accelerator.default_capacity
+
     def max_model_len(self) -> int | None:
         if self.accelerator is None:
             return None
@@ -125,39 +132,37 @@ def machine_carries_accelerator(ctx: Context) -> Iterator[Problem]:
 
 
 def capacity_supported(ctx: Context) -> Iterator[Problem]:
-    acc, pool = ctx.accelerator, ctx.gpu_pool
+    acc, pool, capacity = ctx.accelerator, ctx.gpu_pool, ctx.capacity
     if acc is None or pool is None:
         return
-    if pool.capacity == "flex-start" and not acc.flex_start_supported:
+    if capacity == "flex-start" and not acc.flex_start_supported:
         yield Problem(
             f"{NS}:gpuPool.capacity",
-            pool.capacity,
+            capacity,
             f"flex-start does not offer {acc.name} machines",
             "use on-demand, spot or reservation",
         )
-    if pool.capacity == "flex-start" and not acc.is_gpu:
-        yield Problem(
-            f"{NS}:gpuPool.capacity", pool.capacity, "flex-start is for GPU machines", "use on-demand or spot"
-        )
-    if pool.capacity == "reservation" and not pool.reservation:
+    if capacity == "flex-start" and not acc.is_gpu:
+        yield Problem(f"{NS}:gpuPool.capacity", capacity, "flex-start is for GPU machines", "use on-demand or spot")
+    if capacity == "reservation" and not pool.reservation:
         yield Problem(
             f"{NS}:gpuPool.reservation",
             pool.reservation,
             "capacity 'reservation' needs a reservation name",
             "set gpuPool.reservation to the Compute Engine reservation's name",
         )
-    if pool.reservation and pool.capacity != "reservation":
+    if pool.reservation and capacity != "reservation":
         yield Problem(
             f"{NS}:gpuPool.capacity",
-            pool.capacity,
+            capacity,
             "a reservation name is set but capacity is not 'reservation'",
             "set gpuPool.capacity to reservation, or remove gpuPool.reservation",
         )
     shape = acc.machine(ctx.machine_type or "")
-    if shape is not None and shape.spot_or_flex_only and pool.capacity == "on-demand":
+    if shape is not None and shape.spot_or_flex_only and capacity == "on-demand":
         yield Problem(
             f"{NS}:gpuPool.capacity",
-            pool.capacity,
+            capacity,
             f"{shape.machine_type} is sold only as spot or flex-start",
             "use capacity spot or flex-start, or the 8-GPU machine type for on-demand",
         )

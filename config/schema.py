@@ -40,7 +40,7 @@ class GpuPoolSection(Section):
     gpus_per_node: int | None = Field(default=None, ge=1)
     min_nodes: int = Field(default=0, ge=0)
     max_nodes: int = Field(default=2, ge=0)
-    capacity: Capacity = "on-demand"
+    capacity: Capacity | None = None  # None: the accelerator profile's default
     reservation: str | None = None
     zones: list[str] = Field(default_factory=list)
 

@@ -33,6 +33,7 @@ class AcceleratorProfile:
     boot_disk_type: str = "pd-balanced"
     boot_disk_gib: int = 200
     flex_start_supported: bool = True
+    default_capacity: str = "on-demand"
 
     @property
     def is_gpu(self) -> bool:
@@ -149,6 +150,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_machine_type="a3-highgpu-1g",
             default_max_model_len=32768,
             default_gpu_memory_utilization=0.9,
+            default_capacity="spot",
         ),
         AcceleratorProfile(
             name="nvidia-rtx-pro",
