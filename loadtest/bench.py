@@ -27,7 +27,7 @@ from loadtest.workload import Workload, WorkloadConfig
 
 TARGET_RPS = 2000
 START_TIMEOUT_S = 20.0
-WARMUP_REQUESTS = 1000
+WARMUP_REQUESTS = 1000  # at most; opens the keep-alive connections before measuring
 MODEL = "bench"
 
 
@@ -35,7 +35,8 @@ def start_simulator(output_tokens: int) -> tuple[subprocess.Popen[str], str]:
     """``python -m simulator --port 0`` with zero latency; returns the process and its base URL."""
     cmd = [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", "0", "--model", MODEL,
            "--ttft-ms", "0", "--itl-ms", "0", "--output-tokens", str(output_tokens)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    repo = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=repo)
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], START_TIMEOUT_S)
     line = proc.stdout.readline() if ready else ""  # its URL first, then nothing per request
@@ -58,7 +59,8 @@ async def drive(url: str, users: int, requests: int, duration: float) -> dict[st
     prompts = PromptConfig("short")
     async with make_session(users) as session:
         target = OpenAITarget(session, url, MODEL)
-        warm = WorkloadConfig(users=users, requests=WARMUP_REQUESTS, duration_s=duration, max_tokens=1,
+        warmup = min(WARMUP_REQUESTS, max(users, requests // 10))
+        warm = WorkloadConfig(users=users, requests=warmup, duration_s=duration, max_tokens=1,
                               request_timeout_s=10, prompts=prompts)
         await Workload(target, warm).run()
         cfg = WorkloadConfig(users=users, requests=requests, duration_s=duration, max_tokens=1,
