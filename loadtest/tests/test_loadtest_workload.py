@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -113,3 +115,28 @@ def test_prompt_file(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
     with pytest.raises(ValueError):
         PromptSet(PromptConfig(file=tmp_path / "empty.txt"))
+
+
+def test_first_ctrl_c_stops_gracefully_and_hands_the_second_to_python() -> None:
+    from loadtest.runner import _run_with_interrupts
+
+    seen: list[object] = []
+
+    class Slow(InstantTarget):
+        async def send(self, messages: list[Message], max_tokens: int, result: RequestResult) -> None:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:  # cancelled by the stop: what would a second Ctrl-C do?
+                seen.append(signal.getsignal(signal.SIGINT))
+                raise
+
+    workload = Workload(Slow(), WorkloadConfig(users=2, duration_s=30))
+
+    async def go() -> str:
+        asyncio.get_running_loop().call_later(0.2, os.kill, os.getpid(), signal.SIGINT)
+        return await _run_with_interrupts(workload, console=None)
+
+    assert asyncio.run(go()) == STOP_INTERRUPTED
+    assert seen == [signal.default_int_handler] * 2
+    assert workload.collector.incomplete == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
