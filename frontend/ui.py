@@ -24,6 +24,30 @@ def chat_endpoint(service: ChatService) -> Any:
     return chat
 
 
+RETRY_HINT = "This message was not answered. Send it again to retry."
+
+
+def page_handler(service: ChatService) -> Any:
+    """The page's chat function: failures appear in the conversation as a marked note.
+
+    The note carries Gradio ``metadata`` with a title, which history conversion
+    leaves out, so an error text is never sent to the model as an answer.
+    """
+
+    async def respond(message: Any, history: Any, model: Any, max_tokens: Any,
+                      temperature: Any) -> AsyncIterator[Any]:
+        answer = ""
+        try:
+            async for answer in service.respond(message, history, model, max_tokens, temperature):
+                yield answer
+        except gr.Error as e:
+            note = gr.ChatMessage(role="assistant", content=RETRY_HINT,
+                                  metadata={"title": f"⚠️ {e.message}", "status": "done"})
+            yield [gr.ChatMessage(role="assistant", content=answer), note] if answer else [note]
+
+    return respond
+
+
 def build_ui(service: ChatService) -> gr.Blocks:
     s = service.settings
     with gr.Blocks(title=s.title, analytics_enabled=False, fill_height=True) as demo:
@@ -34,7 +58,7 @@ def build_ui(service: ChatService) -> gr.Blocks:
         temperature = gr.Slider(0.0, 2.0, value=s.default_temperature, step=0.05,
                                 label="Temperature", render=False)
         gr.ChatInterface(
-            fn=service.respond, title=s.title, additional_inputs=[model, max_tokens, temperature],
+            fn=page_handler(service), title=s.title, additional_inputs=[model, max_tokens, temperature],
             additional_inputs_accordion=gr.Accordion("Model and settings", open=True, render=False),
             chatbot=gr.Chatbot(elem_id="chat", height="60vh", label="Chat"),
             textbox=gr.Textbox(placeholder="Type a message and press Enter", elem_id="prompt",

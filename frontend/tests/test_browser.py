@@ -1,0 +1,87 @@
+"""Real-browser tests: Playwright drives Debian Chromium against the running apps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from frontend.tests.browser import CHROMIUM, CHROMIUM_ARGS, LAST_BOT_TEXT
+from frontend.tests.conftest import MODEL, SLOW_TIMEOUT_S
+
+FULL_REPLY = 15  # filler words after the header of a 16-token reply
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def send(page: Page, text: str) -> None:
+    box = page.locator("#prompt textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def watch_reply(page: Page, header: str, timeout_s: float = 15) -> list[str]:
+    """Texts of the last answer as seen while it streams, until it is complete."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = page.evaluate(LAST_BOT_TEXT)
+        if text.startswith(header) and (not seen or seen[-1] != text):
+            seen.append(text)
+            if len(text.split()) >= len(header.split()) + FULL_REPLY:
+                return seen
+        time.sleep(0.01)
+    raise AssertionError(f"no complete answer starting with {header!r} within {timeout_s} s; saw {seen}")
+
+
+def test_streamed_reply_then_history_reaches_the_model(apps: dict[str, str], page: Page,
+                                                       artifacts: Path) -> None:
+    page.goto(apps["ok"])
+    expect(page.locator("#model-picker input")).to_have_value(MODEL)
+    send(page, "What is llm-d?")
+    first = watch_reply(page, "[sim] received 1 message;")
+    assert len(first) >= 3, f"answer did not stream: {first}"
+    send(page, "And how does it schedule?")
+    second = watch_reply(page, "[sim] received 3 messages;")
+    assert second[-1].endswith("golf")
+    expect(page.locator('#chat [data-testid="user"]')).to_have_count(2)
+    page.screenshot(path=str(artifacts / "chat.png"), full_page=True)
+
+
+def test_backend_down_shows_an_error(apps: dict[str, str], page: Page, artifacts: Path) -> None:
+    page.goto(apps["down"])
+    expect(page.locator("#model-picker input")).to_have_value(MODEL)
+    start = time.monotonic()
+    send(page, "Is anyone there?")
+    expect(page.locator("#chat").get_by_text("The model service is unreachable")).to_be_visible()
+    assert time.monotonic() - start < 10
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "backend-down.png"), full_page=True)
+
+
+def test_slow_backend_shows_a_timeout(apps: dict[str, str], page: Page) -> None:
+    page.goto(apps["slow"])
+    start = time.monotonic()
+    send(page, "Hello?")
+    note = page.locator("#chat").get_by_text(f"did not answer within {SLOW_TIMEOUT_S} seconds")
+    expect(note).to_be_visible(timeout=(SLOW_TIMEOUT_S + 8) * 1000)
+    assert SLOW_TIMEOUT_S <= time.monotonic() - start < SLOW_TIMEOUT_S + 8
