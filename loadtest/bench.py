@@ -55,15 +55,15 @@ def cpu_seconds_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def drive(url: str, users: int, requests: int, duration: float) -> dict[str, Any]:
+async def drive(url: str, users: int, requests: int, duration: float, tokens: int) -> dict[str, Any]:
     prompts = PromptConfig("short")
     async with make_session(users) as session:
         target = OpenAITarget(session, url, MODEL)
         warmup = min(WARMUP_REQUESTS, max(users, requests // 10))
-        warm = WorkloadConfig(users=users, requests=warmup, duration_s=duration, max_tokens=1,
+        warm = WorkloadConfig(users=users, requests=warmup, duration_s=duration, max_tokens=tokens,
                               request_timeout_s=10, prompts=prompts)
         await Workload(target, warm).run()
-        cfg = WorkloadConfig(users=users, requests=requests, duration_s=duration, max_tokens=1,
+        cfg = WorkloadConfig(users=users, requests=requests, duration_s=duration, max_tokens=tokens,
                              request_timeout_s=10, prompts=prompts)
         workload = Workload(target, cfg)
         cpu0 = time.process_time()
@@ -72,14 +72,15 @@ async def drive(url: str, users: int, requests: int, duration: float) -> dict[st
     c = workload.collector
     wall = workload.ended_at - workload.started_at
     return {"stop_reason": reason, "requests": c.finished, "successful": c.successful,
-            "errors": dict(c.errors), "wall_s": wall, "client_cpu_s": cpu}
+            "errors": dict(c.errors), "wall_s": wall, "client_cpu_s": cpu,
+            "output_tokens": c.output_tokens}
 
 
-def measure(users: int, requests: int, duration: float) -> dict[str, Any]:
-    proc, url = start_simulator(output_tokens=1)
+def measure(users: int, requests: int, duration: float, tokens: int = 1) -> dict[str, Any]:
+    proc, url = start_simulator(output_tokens=tokens)
     try:
         sim0 = cpu_seconds_of(proc.pid)
-        figures = asyncio.run(drive(url, users, requests, duration))
+        figures = asyncio.run(drive(url, users, requests, duration, tokens))
         sim1 = cpu_seconds_of(proc.pid)
     finally:
         proc.terminate()
@@ -88,6 +89,7 @@ def measure(users: int, requests: int, duration: float) -> dict[str, Any]:
     figures.update({
         "users": users,
         "requests_per_s": figures["successful"] / figures["wall_s"] if figures["wall_s"] else 0.0,
+        "output_tokens_per_s": figures["output_tokens"] / figures["wall_s"] if figures["wall_s"] else 0.0,
         "client_cpu_us_per_request": 1e6 * figures["client_cpu_s"] / n,
         "client_core_capacity_rps": n / figures["client_cpu_s"] if figures["client_cpu_s"] else None,
         "simulator_cpu_us_per_request": (1e6 * (sim1 - sim0) / n if sim0 is not None and sim1 is not None
@@ -99,16 +101,18 @@ def measure(users: int, requests: int, duration: float) -> dict[str, Any]:
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.requests < 1 or args.users < 1 or not 0 < args.duration <= 600:
-        print("error: requests and users must be >= 1 and duration in (0, 600]", file=sys.stderr)
+    if min(args.requests, args.users, args.output_tokens) < 1 or not 0 < args.duration <= 600:
+        print("error: requests, users and output tokens must be >= 1, duration in (0, 600]",
+              file=sys.stderr)
         return 2
-    figures = measure(args.users, args.requests, args.duration)
+    figures = measure(args.users, args.requests, args.duration, args.output_tokens)
     rps, cap = figures["requests_per_s"], figures["client_core_capacity_rps"]
     sim = figures["simulator_cpu_us_per_request"]
-    print(f"load generator benchmark: {figures['successful']} of {figures['requests']} short streamed "
-          f"requests ok, {figures['users']} users, {figures['wall_s']:.2f} s, stopped by "
-          f"{figures['stop_reason']}; errors {figures['errors'] or 'none'}")
-    print(f"  achieved            {rps:8.0f} requests/s (simulator in a separate process)")
+    print(f"load generator benchmark: {figures['successful']} of {figures['requests']} streamed requests "
+          f"of {args.output_tokens} output token(s) ok, {figures['users']} users, {figures['wall_s']:.2f} s, "
+          f"stopped by {figures['stop_reason']}; errors {figures['errors'] or 'none'}")
+    print(f"  achieved            {rps:8.0f} requests/s, {figures['output_tokens_per_s']:.0f} output tokens/s "
+          "(simulator in a separate process)")
     print(f"  client CPU          {figures['client_cpu_us_per_request']:8.1f} us/request "
           f"-> one core drives {cap or 0:8.0f} requests/s")
     if sim is not None:

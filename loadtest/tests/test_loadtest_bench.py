@@ -13,11 +13,12 @@ from loadtest import bench
 
 def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
-    args = argparse.Namespace(requests=400, users=8, duration=30.0, json=out)
+    args = argparse.Namespace(requests=400, users=8, duration=30.0, output_tokens=2, json=out)
     assert bench.main(args) == 0
     figures = json.loads(out.read_text())
     assert figures["successful"] == figures["requests"] == 400
     assert figures["errors"] == {}
+    assert figures["output_tokens"] == 800
     assert figures["requests_per_s"] > 100
     assert 0 < figures["client_cpu_us_per_request"] < 10_000
     assert figures["client_core_capacity_rps"] == pytest.approx(1e6 / figures["client_cpu_us_per_request"])
@@ -25,5 +26,5 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
 
 
 def test_bench_refuses_unbounded_settings() -> None:
-    args = argparse.Namespace(requests=10, users=1, duration=0.0, json=None)
+    args = argparse.Namespace(requests=10, users=1, duration=0.0, output_tokens=1, json=None)
     assert bench.main(args) == 2
