@@ -103,8 +103,11 @@ def start_simulator(args: list[str], log: IO[str] | None = None, port: int = 0,
 
 @contextmanager
 def running_apps(configs: Mapping[str, tuple[str, Mapping[str, str]]],
-                 log_dir: Path | None = None) -> Iterator[dict[str, str]]:
-    """Start one app per ``name -> (gateway_url, extra env)`` at once; yield ``name -> URL``."""
+                 log_dir: Path | None = None) -> Iterator[dict[str, Child]]:
+    """Start one app per ``name -> (gateway_url, extra env)`` at once; yield the ready children.
+
+    Each child's ``url`` is its base URL; all are stopped on exit.
+    """
     with ExitStack() as stack:
         started: list[tuple[Child, str]] = []
         for name, (gateway, extra) in configs.items():
@@ -113,7 +116,6 @@ def running_apps(configs: Mapping[str, tuple[str, Mapping[str, str]]],
             child.name = f"chat app '{name}'"
             stack.callback(child.stop)
             started.append((child, url))
-        urls = {}
-        for name, (child, url) in zip(configs, started, strict=True):
-            urls[name] = child.wait_ready(url, "/healthz")
-        yield urls
+        for child, url in started:
+            child.wait_ready(url, "/healthz")
+        yield {name: child for name, (child, _) in zip(configs, started, strict=True)}

@@ -34,5 +34,5 @@ def apps(artifacts: Path) -> Iterator[dict[str, str]]:
             "down": (f"http://127.0.0.1:{closed_port()}", dict(base, REQUEST_TIMEOUT_SECONDS="10")),
             "slow": (slow_url, dict(base, REQUEST_TIMEOUT_SECONDS=str(SLOW_TIMEOUT_S))),
         }
-        with running_apps(configs, log_dir=artifacts) as urls:
-            yield urls
+        with running_apps(configs, log_dir=artifacts) as children:
+            yield {name: child.url for name, child in children.items()}

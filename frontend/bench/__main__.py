@@ -1,0 +1,150 @@
+"""Frontend benchmark: N concurrent chats through the app's queued API versus straight at the simulator.
+
+    python -m frontend.bench --levels 50,200,500 --ttft-ms 200 --itl-ms 20
+
+Starts a simulator and one app process on loopback, prints added time to first
+token and added total latency (p50/p99), chats per second, errors, and the app
+process's memory and CPU for each level, then says where it stopped scaling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+import aiohttp
+
+from frontend.bench.client import Outcome, direct_chat, queued_chat
+from frontend.bench.load import ProcessSample, drive_and_sample
+from frontend.bench.stats import Summary, ms, summarize
+from frontend.devserver import Child, running_apps, start_simulator
+
+MODEL = "Qwen/Qwen3-0.6B"
+TARGET_ADDED_TTFT_S = 0.050
+
+
+@dataclass
+class Level:
+    concurrency: int
+    direct: Summary
+    app: Summary
+    proc: ProcessSample
+
+    @property
+    def added_ttft_p50(self) -> float:
+        return self.app.ttft_p50 - self.direct.ttft_p50
+
+    @property
+    def efficiency(self) -> float:
+        return self.app.chats_per_s / self.direct.chats_per_s if self.direct.chats_per_s else 0.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m frontend.bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--levels", default="50,200,500", help="comma-separated concurrent chats")
+    p.add_argument("--rounds", type=int, default=3, help="chats per simulated user at each level")
+    p.add_argument("--ttft-ms", type=float, default=200.0)
+    p.add_argument("--itl-ms", type=float, default=20.0)
+    p.add_argument("--output-tokens", type=int, default=16)
+    p.add_argument("--queue-concurrency", type=int, default=0, help="QUEUE_CONCURRENCY (0: app default)")
+    p.add_argument("--chat-timeout", type=float, default=60.0, help="seconds per chat before it counts as error")
+    p.add_argument("--level-seconds", type=float, default=60.0, help="time cap of one level and target")
+    return p.parse_args(argv)
+
+
+def row(name: str, n: int, s: Summary) -> str:
+    return (f"{name:<7}{n:>6}{s.chats:>7}{s.errors:>7}{s.chats_per_s:>9.1f}"
+            f"{ms(s.ttft_p50):>10}{ms(s.ttft_p99):>10}{ms(s.total_p50):>11}{ms(s.total_p99):>11}")
+
+
+def added(level: Level) -> str:
+    a, d = level.app, level.direct
+    return (f"  added by the app: TTFT p50 +{ms(a.ttft_p50 - d.ttft_p50)} ms, p99 +{ms(a.ttft_p99 - d.ttft_p99)} ms;"
+            f" total p50 +{ms(a.total_p50 - d.total_p50)} ms, p99 +{ms(a.total_p99 - d.total_p99)} ms;"
+            f" app RSS peak {level.proc.rss_peak_mb:.0f} MiB (end {level.proc.rss_end_mb:.0f} MiB),"
+            f" app CPU {level.proc.cpu_avg_pct:.0f}% of one core")
+
+
+def verdict(levels: list[Level]) -> list[str]:
+    lines = []
+    for lv in levels:
+        problems = []
+        if lv.app.errors:
+            problems.append(f"{lv.app.errors} errors (first: {lv.app.first_error[:120]})")
+        if math.isnan(lv.added_ttft_p50) or lv.added_ttft_p50 > TARGET_ADDED_TTFT_S:
+            problems.append(f"added TTFT p50 {ms(lv.added_ttft_p50)} ms > {ms(TARGET_ADDED_TTFT_S)} ms")
+        if lv.efficiency < 0.9:
+            problems.append(f"throughput {lv.efficiency:.0%} of direct")
+        state = "OK" if not problems else "; ".join(problems)
+        lines.append(f"  {lv.concurrency:>4} concurrent chats: {state}")
+    bad = next((lv for lv in levels if lv.app.errors or lv.efficiency < 0.9
+                or lv.added_ttft_p50 > TARGET_ADDED_TTFT_S), None)
+    if bad is None:
+        lines.append("  scaled across all levels")
+    else:
+        why = ("the app process is CPU-bound (one Python event loop at ~100% of a core)"
+               if bad.proc.cpu_avg_pct >= 85 else
+               f"the app process was at {bad.proc.cpu_avg_pct:.0f}% CPU: the limit is elsewhere "
+               "(queue concurrency, the shared 2-core machine, or the load generator)")
+        lines.append(f"  stops scaling at {bad.concurrency} concurrent chats: {why}")
+    return lines
+
+
+async def run_level(n: int, args: argparse.Namespace, app_url: str, api_base: str, app_pid: int) -> Level:
+    async def via_app(session: aiohttp.ClientSession, i: int) -> Outcome:
+        return await queued_chat(session, app_url, [f"benchmark chat {i}"], args.chat_timeout)
+
+    async def direct(session: aiohttp.ClientSession, i: int) -> Outcome:
+        return await direct_chat(session, api_base, MODEL, f"benchmark chat {i}", args.chat_timeout)
+
+    d_out, d_wall, _ = await drive_and_sample(direct, n, args.rounds, args.level_seconds, None)
+    a_out, a_wall, proc = await drive_and_sample(via_app, n, args.rounds, args.level_seconds, app_pid)
+    return Level(n, summarize(d_out, d_wall), summarize(a_out, a_wall), proc)
+
+
+async def benchmark(args: argparse.Namespace, app_url: str, api_base: str, app_pid: int) -> list[Level]:
+    async with aiohttp.ClientSession() as session:
+        for i in range(5):
+            await queued_chat(session, app_url, [f"warm-up {i}"], args.chat_timeout)
+            await direct_chat(session, api_base, MODEL, f"warm-up {i}", args.chat_timeout)
+    print(f"{'target':<7}{'conc':>6}{'chats':>7}{'errors':>7}{'chats/s':>9}{'ttft p50':>10}{'ttft p99':>10}"
+          f"{'total p50':>11}{'total p99':>11}   (latencies in ms)")
+    levels = []
+    for n in [int(x) for x in args.levels.split(",") if x.strip()]:
+        lv = await run_level(n, args, app_url, api_base, app_pid)
+        levels.append(lv)
+        print(row("direct", n, lv.direct))
+        print(row("app", n, lv.app))
+        print(added(lv), flush=True)
+    return levels
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"simulator: ttft {args.ttft_ms:g} ms, itl {args.itl_ms:g} ms, {args.output_tokens} tokens; "
+          f"{args.rounds} chats per user per level", flush=True)
+    sim: Child = start_simulator(["--model", MODEL, "--ttft-ms", str(args.ttft_ms), "--itl-ms",
+                                  str(args.itl_ms), "--output-tokens", str(args.output_tokens)])
+    try:
+        extra = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING"}
+        if args.queue_concurrency:
+            extra["QUEUE_CONCURRENCY"] = str(args.queue_concurrency)
+        t0 = time.monotonic()
+        with running_apps({"bench": (sim.url, extra)}) as children:
+            app = children["bench"]
+            print(f"app ready in {time.monotonic() - t0:.1f} s at {app.url} (pid {app.pid})", flush=True)
+            levels = asyncio.run(benchmark(args, app.url, sim.url + "/v1", app.pid))
+    finally:
+        sim.stop()
+    print("verdict (target: 0 errors and added TTFT p50 <= 50 ms):")
+    print("\n".join(verdict(levels)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Drive N concurrent chats for a few rounds, bounded in count and time, and sample the app's process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiohttp
+import psutil
+
+from frontend.bench.client import Outcome
+
+Chat = Callable[[aiohttp.ClientSession, int], Awaitable[Outcome]]
+
+
+@dataclass
+class ProcessSample:
+    rss_peak_mb: float = 0.0
+    rss_end_mb: float = 0.0
+    cpu_avg_pct: float = 0.0
+
+
+async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float) -> tuple[list[Outcome], float]:
+    """``concurrency`` users, each doing up to ``rounds`` chats back to back, until ``deadline_s`` passes."""
+    outcomes: list[Outcome] = []
+    stop_at = time.monotonic() + deadline_s
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def user(i: int) -> None:
+            for r in range(rounds):
+                if time.monotonic() >= stop_at:
+                    return
+                outcomes.append(await chat(session, i * rounds + r))
+
+        start = time.monotonic()
+        await asyncio.gather(*(user(i) for i in range(concurrency)))
+        return outcomes, time.monotonic() - start
+
+
+async def sample_process(pid: int, done: asyncio.Event, every_s: float = 0.2) -> ProcessSample:
+    """Peak and final resident memory and mean CPU of process ``pid`` until ``done`` is set."""
+    proc = psutil.Process(pid)
+    sample = ProcessSample()
+    proc.cpu_percent(None)
+    cpu: list[float] = []
+    while not done.is_set():
+        rss = proc.memory_info().rss / 2**20
+        sample.rss_peak_mb = max(sample.rss_peak_mb, rss)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), every_s)
+        cpu.append(proc.cpu_percent(None))
+    sample.rss_end_mb = proc.memory_info().rss / 2**20
+    sample.cpu_avg_pct = sum(cpu) / len(cpu) if cpu else 0.0
+    return sample
+
+
+async def drive_and_sample(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
+                           pid: int | None) -> tuple[list[Outcome], float, ProcessSample]:
+    done = asyncio.Event()
+    sampler = asyncio.create_task(sample_process(pid, done)) if pid else None
+    try:
+        outcomes, wall = await drive(chat, concurrency, rounds, deadline_s)
+    finally:
+        done.set()
+    sample = await sampler if sampler else ProcessSample()
+    return outcomes, wall, sample
