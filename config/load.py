@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from config import edge, serving
 from config.errors import ConfigError, Problem
 from config.naming import Names, label_value
-from config.rules import NS, RULES, Context
+from config.platform import PLATFORM
+from config.rules import NS, Context
 from config.schema import (
-    SCALARS,
-    SECTIONS,
     ClusterSection,
     GpuPoolSection,
     ModelSection,
@@ -26,6 +26,10 @@ from stacks.accelerators import CATALOG
 from stacks.models import KNOWN_MODELS
 
 S = TypeVar("S", bound=BaseModel)
+# Every layer whose config this program reads.
+LAYERS = (PLATFORM, serving.SERVING, edge.EDGE)
+SECTIONS = {key: model for layer in LAYERS for key, model in layer.sections.items()}
+SCALARS = tuple(key for layer in LAYERS for key in layer.scalars)
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 
@@ -109,6 +113,9 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
             )
         )
     ctx = Context(
+        stack=stack,
+        raw=raw,
+        sections=sections,
         project=raw.get("gcp:project"),
         region=raw.get("gcp:region"),
         accelerator_name=accelerator_name,
@@ -118,7 +125,7 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
         gpu_pool=_typed(sections["gpuPool"], GpuPoolSection),
         cluster=_typed(sections["cluster"], ClusterSection),
     )
-    for rule in RULES:
+    for rule in (rule for layer in LAYERS for rule in layer.rules):
         if rule.__name__ == "accelerator_known" and accelerator_name is None:
             continue
         problems += rule(ctx)
@@ -171,6 +178,8 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
         system_pool=system_pool,
         cluster=ctx.cluster,
         names=Names(stack),
+        serving=serving.resolve(ctx),
+        edge=edge.resolve(ctx),
         labels=labels,
         notices=notices,
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from config.errors import Problem
 from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection
@@ -17,6 +20,7 @@ NS = "llmd"
 REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+S = TypeVar("S", bound=BaseModel)
 PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
@@ -24,6 +28,9 @@ PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.
 class Context:
     """What the rules look at: parsed sections (None where a section itself was invalid)."""
 
+    stack: str
+    raw: Mapping[str, Any]
+    sections: dict[str, BaseModel | None]
     project: str | None
     region: str | None
     accelerator_name: str | None
@@ -32,6 +39,11 @@ class Context:
     network: NetworkSection | None
     gpu_pool: GpuPoolSection | None
     cluster: ClusterSection | None
+
+    def section(self, key: str, cls: type[S]) -> S | None:
+        """A layer's parsed section, or None when it was itself invalid."""
+        value = self.sections.get(key)
+        return value if isinstance(value, cls) else None
 
     @property
     def machine_type(self) -> str | None:

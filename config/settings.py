@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from config.edge import EdgeSettings
 from config.naming import Names
 from config.schema import ClusterSection, NetworkSection, SystemPoolSection
+from config.serving import ServingSettings
 from stacks.accelerators import AcceleratorProfile, MachineShape
 from stacks.models import ModelFacts
 
@@ -43,5 +45,7 @@ class Settings:
     system_pool: SystemPoolSection
     cluster: ClusterSection
     names: Names
+    serving: ServingSettings
+    edge: EdgeSettings
     labels: dict[str, str] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
