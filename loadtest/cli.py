@@ -15,7 +15,7 @@ from rich.console import Console
 from loadtest import compare as comparing
 from loadtest import report
 from loadtest.prompts import SETS, PromptConfig
-from loadtest.runner import KINDS, TargetConfig, execute
+from loadtest.runner import KINDS, StartError, TargetConfig, execute
 from loadtest.workload import STOP_INTERRUPTED, WorkloadConfig
 
 EXIT_INTERRUPTED = 130
@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         outcome = asyncio.run(execute(target, workload, label=args.label, out_dir=out,
                                       console=None if args.no_progress else console))
-    except RuntimeError as exc:
+    except StartError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(report.summary_text(outcome.report), end="")

@@ -23,6 +23,12 @@ from loadtest.targets import GradioTarget, OpenAITarget, Target
 from loadtest.workload import Workload, WorkloadConfig
 
 KINDS = ("openai", "gradio")
+TOKENS_OPENAI = "usage.completion_tokens, else content chunks"
+TOKENS_GRADIO = "words of the answer (estimate: the app reports no usage); chunks are the app's updates"
+
+
+class StartError(RuntimeError):
+    """The run could not start: no credentials, or the endpoint is unreachable."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,10 @@ class TargetConfig:
         host = parts.hostname or ""
         netloc = f"{host}:{parts.port}" if parts.port else host
         auth = "iap-signjwt" if self.iap_service_account else "api-key" if self.api_key_env else "none"
+        tokens = (TOKENS_OPENAI if self.kind == "openai" else TOKENS_GRADIO)
         return {"kind": self.kind, "url": urlunsplit((parts.scheme, netloc, parts.path, "", "")),
                 "model": self.model, "api": self.api if self.kind == "openai" else "gradio-queue",
+                "output_tokens_from": tokens,
                 "auth": auth, "service_account": self.iap_service_account,
                 "audience": self.audience() if self.iap_service_account else None}
 
@@ -122,11 +130,14 @@ async def execute(
     """Runs one load test and writes report.json, summary.txt and the plots into ``out_dir``."""
     session = make_session(workload_cfg.users)
     async with session:
-        headers = header_source(target_cfg, signer)
-        first_headers = await headers() if headers else None  # fail fast on credentials
-        model = target_cfg.model
-        if model is None and target_cfg.kind == "openai":
-            model = await first_model(session, target_cfg.url, first_headers)
+        try:  # fail fast, before any load, on credentials and on an unreachable endpoint
+            headers = header_source(target_cfg, signer)
+            first_headers = await headers() if headers else None
+            model = target_cfg.model
+            if model is None and target_cfg.kind == "openai":
+                model = await first_model(session, target_cfg.url, first_headers)
+        except Exception as exc:
+            raise StartError(f"cannot start: {type(exc).__name__}: {exc}") from exc
         target: Target
         if target_cfg.kind == "openai":
             target = OpenAITarget(session, target_cfg.url, str(model), target_cfg.api, headers,

@@ -33,10 +33,12 @@ def answer_text(data: Any) -> str | None:
 
 
 class GradioTarget:
-    """Drives the frontend's ``chat`` endpoint; one stream update with new text counts as a token.
+    """Drives the frontend's ``chat`` endpoint.
 
-    The frontend yields once per upstream chunk, and vLLM and the simulator send one token per
-    chunk, so the count matches output tokens unless the app batches updates.
+    The app reports no token usage and joins upstream chunks into at most one update per
+    ``STREAM_INTERVAL_MS``, so output tokens are estimated as the whitespace-separated words of
+    the answer, and the chunk times are those of the app's updates: TTFT is the first update with
+    text, inter-token latency the gaps between updates, as a user sees them.
     """
 
     kind = "gradio"
@@ -114,6 +116,6 @@ class GradioTarget:
         else:
             raise RequestFailed(DROPPED_STREAM, "stream ended without a complete event")
         result.text = last
-        result.output_tokens = len(result.token_times)
+        result.output_tokens = len(last.split())
         if result.token_times:
             result.ttft = result.token_times[0] - result.start

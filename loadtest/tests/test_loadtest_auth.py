@@ -11,7 +11,7 @@ import pytest
 
 from loadtest.auth import IamCredentialsSigner, TokenSource, default_audience, iap_claims
 from loadtest.result import AUTH
-from loadtest.runner import TargetConfig
+from loadtest.runner import StartError, TargetConfig
 from loadtest.targets import RequestFailed
 from loadtest.tests.helpers import FakeGradio, FakeSigner, jwt_claims, run_load, serve_app
 from loadtest.workload import WorkloadConfig
@@ -162,3 +162,11 @@ def test_iap_refusal_is_counted_as_http_401() -> None:
         outcome = run_load(target, WorkloadConfig(users=2, requests=6, duration_s=20), None, FakeSigner())
     assert outcome.report["errors"]["by_kind"] == {"http_401": 6}
     assert outcome.report["success_rate"] == 0.0
+
+
+def test_run_refuses_to_start_without_a_token() -> None:
+    fake = FakeGradio()
+    with serve_app(fake.app()) as url, pytest.raises(StartError, match="403"):
+        run_load(TargetConfig("gradio", url, iap_service_account=SA),
+                 WorkloadConfig(users=1, requests=1, duration_s=5), None, FakeSigner(fail=True))
+    assert fake.calls == []

@@ -97,6 +97,8 @@ def test_cli_run_and_slo_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "Errors: http_500" in out and f"report: {tmp_path / 'r' / 'report.json'}" in out
     assert cli.main(["run", "--url", "ftp://x", "--no-progress"]) == 2
+    assert cli.main(["run", "--url", "http://127.0.0.1:1", "--no-progress", "--requests", "1"]) == 1
+    assert "cannot start" in capsys.readouterr().err
     assert cli.main(["run", "--url", "http://127.0.0.1:1", "--duration", "0", "--no-progress"]) == 2
 
 
