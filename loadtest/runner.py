@@ -67,11 +67,15 @@ class TargetConfig:
 
 
 def make_session(users: int) -> aiohttp.ClientSession:
-    """Keep-alive connections, one per user at most; the per-request timeout is ours, not aiohttp's."""
+    """Keep-alive connections, one per user at most; the per-request timeout is ours, not aiohttp's.
+
+    No shared cookie jar: users must not all inherit one affinity cookie (targets pass on the
+    cookies a call needs themselves).
+    """
     connector = aiohttp.TCPConnector(limit=users, limit_per_host=users, ttl_dns_cache=300,
                                      keepalive_timeout=30)
     return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None),
-                                 skip_auto_headers=("User-Agent",))
+                                 cookie_jar=aiohttp.DummyCookieJar(), skip_auto_headers=("User-Agent",))
 
 
 async def first_model(session: aiohttp.ClientSession, url: str,

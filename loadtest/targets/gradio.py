@@ -78,9 +78,13 @@ class GradioTarget:
                 event_id = (await resp.json(content_type=None))["event_id"]
             except (ValueError, KeyError, TypeError) as exc:
                 raise RequestFailed(PROTOCOL, "no event_id in the call answer") from exc
+            # Gradio's queue lives in one process: an affinity cookie set by the load balancer on
+            # the POST must come back on the GET so that both reach the same replica.
+            cookies = {name: morsel.value for name, morsel in resp.cookies.items()} or None
         if self.headers:
             headers = await self.headers()
-        async with self.session.get(f"{self.call_url}/{event_id}", headers=headers) as resp:
+        async with self.session.get(f"{self.call_url}/{event_id}", headers=headers,
+                                    cookies=cookies) as resp:
             result.status = resp.status
             if resp.status != 200:
                 text = await resp.text(errors="replace")

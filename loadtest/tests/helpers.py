@@ -61,6 +61,7 @@ class FakeGradio:
     ``mode``: "ok" streams ``tokens`` cumulative updates (``ttft_s`` then ``itl_s`` apart) and a
     complete event; "error" sends an error event; "drop" ends the stream after one update.
     ``authorize`` sees each Authorization header; a False answer gets HTTP 401, as IAP would.
+    ``sticky`` sets an affinity cookie on the call and answers the stream only when it comes back.
     """
 
     tokens: int = 5
@@ -68,6 +69,7 @@ class FakeGradio:
     itl_s: float = 0.005
     mode: str = "ok"
     authorize: Callable[[str | None], bool] = lambda header: True
+    sticky: bool = False
     calls: list[dict[str, Any]] = field(default_factory=list)
     jobs: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -84,12 +86,18 @@ class FakeGradio:
         self.calls.append(body)
         event_id = uuid.uuid4().hex
         self.jobs[event_id] = body["data"]
-        return web.json_response({"event_id": event_id})
+        resp = web.json_response({"event_id": event_id})
+        if self.sticky:  # like a load balancer's affinity cookie, one per call here
+            resp.set_cookie("GCLB", event_id[:8])
+        return resp
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
         if not self.authorize(request.headers.get("Authorization")):
             return web.Response(status=401, text="Invalid IAP credentials")
-        data = self.jobs.pop(request.match_info["event_id"], None)
+        event_id = request.match_info["event_id"]
+        if self.sticky and request.cookies.get("GCLB") != event_id[:8]:
+            return web.Response(status=404, text="another replica: unknown event")
+        data = self.jobs.pop(event_id, None)
         if data is None:
             return web.Response(status=404)
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})

@@ -47,3 +47,10 @@ def test_answer_text_reads_strings_and_message_lists() -> None:
     assert answer_text([[{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]]) == "a"
     assert answer_text([]) is None
     assert answer_text([42]) is None
+
+
+def test_affinity_cookie_of_the_call_comes_back_on_the_stream() -> None:
+    fake = FakeGradio(sticky=True)
+    with serve_app(fake.app()) as url:
+        outcome = run_load(TargetConfig("gradio", url), WorkloadConfig(users=3, requests=9, duration_s=20))
+    assert outcome.report["request_totals"]["successful"] == 9, outcome.report["errors"]
