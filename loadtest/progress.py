@@ -7,7 +7,7 @@ import contextlib
 import time
 from collections import deque
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.live import Live
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -42,7 +42,7 @@ class ProgressDisplay:
             return 0.0, 0.0
         return (c.successful - ok0) / span, (c.output_tokens - tok0) / span
 
-    def render(self) -> Group:
+    def render(self) -> Table:
         w, c, cfg = self.workload, self.workload.collector, self.workload.config
         now = time.perf_counter()
         elapsed = now - w.started_at if w.started_at else 0.0
@@ -50,17 +50,19 @@ class ProgressDisplay:
         done_fraction = elapsed / cfg.duration_s
         if cfg.requests:
             done_fraction = max(done_fraction, c.finished / cfg.requests)
-        bar = ProgressBar(total=1.0, completed=min(1.0, done_fraction), width=40)
+        bar = ProgressBar(total=1.0, completed=min(1.0, done_fraction), width=30)
         table = Table.grid(padding=(0, 2))
         budget = f"/{cfg.requests}" if cfg.requests else ""
-        table.add_row("elapsed", f"{elapsed:6.1f} s of {cfg.duration_s:g} s", "requests",
-                      f"{c.finished}{budget} done, {c.in_flight} in flight")
+        table.add_row("progress", bar, "stop", f"after {cfg.duration_s:g} s"
+                      + (f" or {cfg.requests} requests" if cfg.requests else ""))
+        table.add_row("elapsed", f"{elapsed:.1f} s", "requests",
+                      f"{c.finished}{budget} done, {c.in_flight} in flight, {c.incomplete} incomplete")
         table.add_row("ok", str(c.successful), "rate", f"{req_rate:8.1f} req/s  {tok_rate:9.1f} tok/s")
         errors = ", ".join(f"{k} {n}" for k, n in c.errors.most_common(4)) or "none"
         style = "red" if c.errors else "green"
         table.add_row("errors", Text(str(sum(c.errors.values())), style=style), "by kind",
                       Text(errors, style=style))
-        return Group(bar, table)
+        return table
 
     async def run(self) -> None:
         with Live(self.render(), console=self.console, refresh_per_second=4, transient=False) as live:
