@@ -23,6 +23,16 @@ print(json.dumps(used))
 """
 
 
+BARE_IMPORTS = """
+import importlib
+for name in {modules!r}:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+"""
+
+
 def _wall(args: list[str]) -> float:
     best = []
     for _ in range(RUNS):
@@ -49,7 +59,7 @@ def main() -> int:
     for stack in stack_names():
         modules = _modules_used(stack)
         plan_s = _wall([sys.executable, "-m", "plan", "--stack", stack, "--format", "json"])
-        bare = "import importlib\nfor m in %r:\n    try:\n        importlib.import_module(m)\n    except ImportError:\n        pass" % modules
+        bare = BARE_IMPORTS.format(modules=modules)
         bare_s = _wall([sys.executable, "-c", bare])
         ratios.append(plan_s / bare_s)
         print(f"{stack:<20} {plan_s:>8.2f} {bare_s:>10.2f} {plan_s / bare_s:>6.2f}")

@@ -18,6 +18,17 @@ def table(plan: Plan) -> str:
     lines = [line for line in lines if line is not None]
     for r in rows:
         lines.append(f"{r.type:<{width}}  {'  ' * depth[r.urn]}{r.name}")
+    e = plan.estimates
+    if e:
+        lines += [
+            "",
+            f"estimated cost: ${e['costPerHourUsd']:.2f}/hour (${e['costPerMonthUsd']}/month) serving, "
+            f"${e['idleCostPerHourUsd']:.2f}/hour (${e['idleCostPerMonthUsd']}/month) idle with the inference "
+            f"pool scaled to zero; {e['pricesRegion']} list prices as of {e['pricesAsOf']}",
+            f"estimated time to ready: {e['timeToReadyMinutes']} min (the same steps one by one: "
+            f"{e['sequentialMinutes']} min); critical path:",
+        ]
+        lines += [f"    {urn.split('::')[-2].split('$')[-1]} {urn.split('::')[-1]}" for urn in e["criticalPath"]]
     if plan.outputs:
         lines += ["", "outputs:"]
         lines += [f"  {k}: {v}" for k, v in plan.outputs.items()]

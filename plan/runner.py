@@ -17,6 +17,8 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from config import load_settings
+from plan.estimates import estimates
 from plan.mocks import PlanMocks, RecordingMonitor, Registration
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +40,7 @@ class Plan:
     registrations: list[Registration]
     outputs: dict[str, Any]
     notices: list[str] = field(default_factory=list)
+    estimates: dict[str, Any] = field(default_factory=dict)
 
     def ordered(self) -> list[Registration]:
         """Parents before children, siblings by type then name: the same order on every run."""
@@ -72,6 +75,7 @@ class Plan:
             ],
             "outputs": self.outputs,
             "notices": self.notices,
+            "estimates": self.estimates,
         }
 
 
@@ -138,7 +142,8 @@ def run_plan(stack: str, config: dict[str, Any]) -> Plan:
     if "gcp:project" not in flat:
         flat["gcp:project"] = PLACEHOLDER_PROJECT
         notices.append(f"gcp:project is not set; planned with the placeholder '{PLACEHOLDER_PROJECT}'")
-    runtime_config.set_all_config({**defaults, **flat}, secret_keys)
+    full_config = {**defaults, **flat}
+    runtime_config.set_all_config(full_config, secret_keys)
 
     notice_log = _NoticeLog()
     logger = logging.getLogger(f"llmd.plan.{stack}")
@@ -153,7 +158,14 @@ def run_plan(stack: str, config: dict[str, Any]) -> Plan:
         _sync_await(run_in_stack(_run_program))
     except pulumi.RunError as error:
         raise PlanError(str(error), len(monitor.registrations)) from None
-    return Plan(stack, monitor.registrations, monitor.stack_outputs, notices + notice_log.messages)
+    settings = load_settings(full_config, stack)
+    return Plan(
+        stack,
+        monitor.registrations,
+        monitor.stack_outputs,
+        notices + notice_log.messages,
+        estimates(monitor.registrations, settings),
+    )
 
 
 def plan_stack(stack: str) -> Plan:

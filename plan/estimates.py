@@ -1,0 +1,162 @@
+"""Cost per hour/month and time to ready, estimated from a plan and the stack's settings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from config.settings import Settings
+from plan.mocks import Registration
+from stacks import durations, prices
+
+NODE_POOL = "gcp:container/nodePool:NodePool"
+INFERENCE_LABEL = ("llm-d.ai/pool", "inference")
+
+
+@dataclass(frozen=True)
+class Cost:
+    running: dict[str, float]
+    idle: dict[str, float]
+
+    @staticmethod
+    def total(parts: dict[str, float]) -> float:
+        return round(sum(parts.values()), 2)
+
+
+def _walk(value: Any, key: str) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == key:
+                yield v
+            yield from _walk(v, key)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v, key)
+
+
+def _node_hourly(node_config: dict[str, Any]) -> float:
+    machine = node_config.get("machineType", "")
+    hourly = prices.MACHINE_HOURLY_USD.get(machine, 0.0)
+    for gpu in node_config.get("guestAccelerators") or []:
+        hourly += prices.ATTACHED_GPU_HOURLY_USD.get(gpu.get("type", ""), 0.0) * gpu.get("count", 0)
+    if node_config.get("spot"):
+        hourly *= prices.SPOT_FACTOR
+    disk_rate = prices.DISK_GB_MONTH.get(node_config.get("diskType", "pd-balanced"), 0.10)
+    return hourly + node_config.get("diskSizeGb", 100) * disk_rate / prices.HOURS_PER_MONTH
+
+
+def _serving_nodes(settings: Settings) -> int:
+    model, pool = settings.model, settings.gpu_pool
+    if settings.accelerator.is_gpu:
+        needed = math.ceil(model.replicas * model.tensor_parallel_size / max(pool.gpus_per_node, 1))
+    else:
+        needed = model.replicas
+    return max(pool.min_nodes, needed)
+
+
+def _forwarding_rules(registrations: list[Registration]) -> int:
+    rules = 0
+    for r in registrations:
+        for gateway_class in _walk(r.inputs, "gatewayClassName"):
+            # A global external gateway serves HTTP (redirect) and HTTPS: two forwarding rules.
+            rules += 2 if gateway_class == "gke-l7-global-external-managed" else 1
+    return rules
+
+
+def estimate_cost(registrations: list[Registration], settings: Settings) -> Cost:
+    running: dict[str, float] = {}
+    idle: dict[str, float] = {}
+    nodes_running = nodes_idle = 0
+    for r in registrations:
+        if r.type == "gcp:container/cluster:Cluster":
+            running["gkeClusterFee"] = idle["gkeClusterFee"] = prices.GKE_CLUSTER_FEE
+        if r.type != NODE_POOL:
+            continue
+        node = r.inputs.get("nodeConfig", {})
+        minimum = r.inputs.get("autoscaling", {}).get("totalMinNodeCount", 0)
+        inference = node.get("labels", {}).get(INFERENCE_LABEL[0]) == INFERENCE_LABEL[1]
+        count = _serving_nodes(settings) if inference else minimum
+        key = "inferenceNodes" if inference else f"{r.name.split('-')[0]}Nodes"
+        # Idle: the inference pool scaled to zero, everything else at its minimum.
+        idle_count = 0 if inference else minimum
+        running[key] = round(count * _node_hourly(node), 4)
+        idle[key] = round(idle_count * _node_hourly(node), 4)
+        nodes_running += count
+        nodes_idle += idle_count
+    lbs = _forwarding_rules(registrations) * prices.FORWARDING_RULE
+    ips = sum(r.type == "gcp:compute/globalAddress:GlobalAddress" for r in registrations) * prices.IN_USE_EXTERNAL_IP
+    for parts, nodes in ((running, nodes_running), (idle, nodes_idle)):
+        parts["loadBalancers"] = round(lbs, 4)
+        parts["externalIps"] = round(ips, 4)
+        parts["cloudNat"] = round(nodes * prices.NAT_PER_VM, 4)
+    return Cost(running, idle)
+
+
+def _minutes(r: Registration) -> float:
+    if not r.custom:
+        return 0.0
+    for (type_token, name_part), minutes in durations.MINUTES_BY_NAME.items():
+        if r.type == type_token and name_part in r.name:
+            return minutes
+    for prefix, minutes in durations.MINUTES_BY_TYPE_PREFIX.items():
+        if r.type.startswith(prefix):
+            return minutes
+    return durations.MINUTES_BY_TYPE.get(r.type, durations.DEFAULT_MINUTES)
+
+
+@dataclass(frozen=True)
+class Timing:
+    ready_minutes: float
+    sequential_minutes: float
+    critical_path: list[str]
+
+
+def estimate_time(registrations: list[Registration]) -> Timing:
+    """Longest path through the dependency graph (what the engine's parallelism achieves) vs the sum."""
+    by_urn = {r.urn: r for r in registrations}
+    finish: dict[str, float] = {}
+    via: dict[str, str | None] = {}
+
+    def done(urn: str) -> float:
+        if urn not in finish:
+            deps = [d for d in by_urn[urn].dependencies if d in by_urn and d != urn]
+            start, before = 0.0, None
+            for dep in deps:
+                if done(dep) > start:
+                    start, before = done(dep), dep
+            finish[urn] = start + _minutes(by_urn[urn])
+            via[urn] = before
+        return finish[urn]
+
+    for urn in by_urn:
+        done(urn)
+    last = max(finish, key=lambda u: (finish[u], u)) if finish else None
+    path: list[str] = []
+    while last is not None:
+        path.append(last)
+        last = via[last]
+    return Timing(
+        ready_minutes=round(max(finish.values(), default=0.0), 1),
+        sequential_minutes=round(sum(_minutes(r) for r in registrations), 1),
+        critical_path=list(reversed(path)),
+    )
+
+
+def estimates(registrations: list[Registration], settings: Settings) -> dict[str, Any]:
+    cost = estimate_cost(registrations, settings)
+    timing = estimate_time(registrations)
+    running, idle = Cost.total(cost.running), Cost.total(cost.idle)
+    return {
+        "costPerHourUsd": running,
+        "idleCostPerHourUsd": idle,
+        "costPerMonthUsd": round(running * prices.HOURS_PER_MONTH),
+        "idleCostPerMonthUsd": round(idle * prices.HOURS_PER_MONTH),
+        "costBreakdownPerHourUsd": cost.running,
+        "pricesAsOf": prices.PRICES_AS_OF,
+        "pricesRegion": prices.PRICES_REGION,
+        "timeToReadyMinutes": timing.ready_minutes,
+        "sequentialMinutes": timing.sequential_minutes,
+        "criticalPath": timing.critical_path,
+    }
