@@ -1,20 +1,319 @@
-"""The public edge layer's config: sections, rules and resolved settings."""
+"""The public edge layer's config: sections, rules and resolved settings.
+
+Keys (namespace `llmd`):
+- `edge`: endpointsName (DNS label, default llmd-<stack>), randomSuffix (default true: a suffix kept in
+  state so a re-created Endpoints service never reuses a name held for 30 days after deletion),
+  backendTimeoutSeconds (load balancer -> frontend, also the frontend's request timeout).
+- `iap`: members (domain:/group:/user:/serviceAccount:), allowNoMembers, oauthClientId (optional custom
+  OAuth client; its secret is the secret scalar `iapOauthClientSecret`), stressTestTokenCreators.
+- `frontend`: image (prebuilt; default: built from frontend/Dockerfile by Cloud Build), replicas,
+  queueConcurrency, cpuRequest, memoryRequest, memoryLimit.
+- `alerts`: enabled, notificationChannels, ttftP95SloSeconds, errorRatePercent, queueSizeThreshold.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pydantic import Field
+
+from config.errors import Problem
 from config.layers import Layer
-from config.rules import Context
+from config.naming import dns_label
+from config.rules import NS, Context
+from config.schema import Section
+
+DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$")
+OAUTH_CLIENT_ID = re.compile(r"^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$")
+CHANNEL = re.compile(r"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/[0-9]+$")
+RESOURCE_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")
+MEMBER_KINDS = ("domain", "group", "user", "serviceAccount")
+# A random suffix of this many hex characters (pulumi_random RandomId of 2 bytes) ends generated names.
+SUFFIX_HEX = 4
+DEFAULT_BACKEND_TIMEOUT = 3600
+SECRET_KEY = "iapOauthClientSecret"
+
+
+class EdgeSection(Section):
+    endpoints_name: str | None = None
+    random_suffix: bool = True
+    backend_timeout_seconds: int = Field(default=DEFAULT_BACKEND_TIMEOUT, ge=30, le=86400)
+
+
+class IapSection(Section):
+    members: list[str] = Field(default_factory=list)
+    allow_no_members: bool = False
+    oauth_client_id: str | None = None
+    stress_test_token_creators: list[str] = Field(default_factory=list)
+
+
+class FrontendSection(Section):
+    image: str | None = None
+    replicas: int = Field(default=1, ge=1, le=50)
+    queue_concurrency: int | None = Field(default=None, ge=1)
+    cpu_request: str = "250m"
+    memory_request: str = "512Mi"
+    memory_limit: str = "1Gi"
+
+
+class AlertsSection(Section):
+    enabled: bool = True
+    notification_channels: list[str] = Field(default_factory=list)
+    ttft_p95_slo_seconds: float = Field(default=2.0, gt=0)
+    error_rate_percent: float = Field(default=5.0, gt=0, le=100)
+    queue_size_threshold: float = Field(default=10.0, gt=0)
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "edge": EdgeSection,
+    "iap": IapSection,
+    "frontend": FrontendSection,
+    "alerts": AlertsSection,
+}
+
+
+# ---- naming -------------------------------------------------------------------------------------------
+
+
+def endpoints_base(stack: str, configured: str | None, random_suffix: bool) -> str:
+    """The Endpoints service's label without its random suffix: room is left for `-<suffix>`."""
+    if configured:
+        return configured
+    # Short by default: the whole hostname also carries the project id.
+    return dns_label("llmd", stack, max_len=30 - (SUFFIX_HEX + 1 if random_suffix else 0))
+
+
+def endpoints_label(base: str, suffix: str | None) -> str:
+    """`<base>-<suffix>` (or `<base>` when suffixes are off): the first label of the hostname."""
+    return f"{base}-{suffix}" if suffix else base
+
+
+def endpoints_host(label: str, project: str) -> str:
+    """Cloud Endpoints DNS: `<label>.endpoints.<project>.cloud.goog`."""
+    return f"{label}.endpoints.{project}.cloud.goog"
+
+
+# ---- resolved settings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrontendSettings:
+    image: str | None
+    replicas: int
+    queue_concurrency: int | None
+    cpu_request: str
+    memory_request: str
+    memory_limit: str
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    enabled: bool
+    notification_channels: tuple[str, ...]
+    ttft_p95_slo_seconds: float
+    error_rate_percent: float
+    queue_size_threshold: float
 
 
 @dataclass(frozen=True)
 class EdgeSettings:
-    pass
+    endpoints_base: str = "llmd"
+    random_suffix: bool = True
+    backend_timeout_seconds: int = DEFAULT_BACKEND_TIMEOUT
+    members: tuple[str, ...] = ()
+    oauth_client_id: str | None = None
+    # Plain text here; components wrap it with pulumi.Output.secret before it reaches any resource.
+    oauth_client_secret: str | None = None
+    token_creators: tuple[str, ...] = ()
+    frontend: FrontendSettings = FrontendSettings(None, 1, None, "250m", "512Mi", "1Gi")
+    alerts: AlertSettings = AlertSettings(True, (), 2.0, 5.0, 10.0)
+    notices: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # never print the OAuth secret
+        return f"EdgeSettings(endpoints_base={self.endpoints_base!r}, members={self.members!r}, ...)"
 
 
-EDGE = Layer(name="edge", sections={}, scalars=(), rules=())
+# ---- rules --------------------------------------------------------------------------------------------
+
+
+def member_problem(member: str, allowed: tuple[str, ...]) -> str | None:
+    """Why `member` is not a valid IAM member of the allowed kinds, or None."""
+    kind, sep, value = member.partition(":")
+    if member in ("allUsers", "allAuthenticatedUsers"):
+        return "would open the chat to everyone"
+    if not sep or kind not in allowed:
+        return f"must start with {', '.join(k + ':' for k in allowed)}"
+    if kind == "domain":
+        return None if DOMAIN.match(value) else "not a domain name"
+    return None if EMAIL.match(value) else "not an email address"
+
+
+def iap_members(ctx: Context) -> Iterator[Problem]:
+    iap = ctx.section("iap", IapSection)
+    if iap is None:
+        return
+    for member in iap.members:
+        reason = member_problem(member, MEMBER_KINDS)
+        if reason:
+            yield Problem(
+                f"{NS}:iap.members",
+                member,
+                f"not a valid IAP member ({reason})",
+                "use domain:example.com, group:team@example.com, user:me@example.com or "
+                "serviceAccount:sa@project.iam.gserviceaccount.com",
+            )
+    present = f"{NS}:iap" in ctx.raw
+    if present and not iap.members and not iap.allow_no_members:
+        yield Problem(
+            f"{NS}:iap.members",
+            [],
+            "empty: nobody could sign in to the chat",
+            f"pulumi config set --path '{NS}:iap.members[0]' domain:<your domain>, or set "
+            f"{NS}:iap.allowNoMembers true to grant access outside Pulumi",
+        )
+    for member in iap.stress_test_token_creators:
+        reason = member_problem(member, ("user", "group", "serviceAccount"))
+        if reason:
+            yield Problem(
+                f"{NS}:iap.stressTestTokenCreators",
+                member,
+                f"not a valid member ({reason})",
+                "use user:me@example.com, group:team@example.com or serviceAccount:...",
+            )
+
+
+def oauth_client(ctx: Context) -> Iterator[Problem]:
+    iap = ctx.section("iap", IapSection)
+    client_id = iap.oauth_client_id if iap else None
+    secret = ctx.raw.get(f"{NS}:{SECRET_KEY}")
+    if client_id and not OAUTH_CLIENT_ID.match(client_id):
+        yield Problem(
+            f"{NS}:iap.oauthClientId",
+            client_id,
+            "not an OAuth client id",
+            "use the id of a Web OAuth client: <number>-<id>.apps.googleusercontent.com",
+        )
+    if client_id and not secret:
+        yield Problem(
+            f"{NS}:{SECRET_KEY}",
+            None,
+            "a custom OAuth client id needs its secret",
+            f"pulumi config set --secret {NS}:{SECRET_KEY} <client secret>, or remove iap.oauthClientId to use "
+            "the Google-managed OAuth client",
+        )
+    if secret and not client_id:
+        yield Problem(
+            f"{NS}:iap.oauthClientId",
+            None,
+            "an OAuth client secret is set without its client id",
+            f"set {NS}:iap.oauthClientId, or remove {NS}:{SECRET_KEY}",
+        )
+
+
+def endpoints_name(ctx: Context) -> Iterator[Problem]:
+    edge = ctx.section("edge", EdgeSection)
+    if edge is None or edge.endpoints_name is None:
+        return
+    name = edge.endpoints_name
+    room = 63 - (SUFFIX_HEX + 1 if edge.random_suffix else 0)
+    if not DNS_LABEL.match(name):
+        yield Problem(
+            f"{NS}:edge.endpointsName",
+            name,
+            "not a valid DNS label",
+            "use lowercase letters, digits and '-', starting with a letter and not ending with '-' "
+            "(it becomes <name>.endpoints.<project>.cloud.goog)",
+        )
+    elif len(name) > room:
+        yield Problem(
+            f"{NS}:edge.endpointsName",
+            name,
+            f"{len(name)} characters; a DNS label holds 63"
+            + (f" and the random suffix needs {SUFFIX_HEX + 1}" if edge.random_suffix else ""),
+            f"use at most {room} characters",
+        )
+
+
+def frontend_values(ctx: Context) -> Iterator[Problem]:
+    frontend = ctx.section("frontend", FrontendSection)
+    if frontend is None:
+        return
+    for field_name in ("cpu_request", "memory_request", "memory_limit"):
+        value = getattr(frontend, field_name)
+        if not RESOURCE_QUANTITY.match(value):
+            alias = FrontendSection.model_fields[field_name].alias
+            yield Problem(
+                f"{NS}:frontend.{alias}", value, "not a Kubernetes quantity", "use values like 250m, 512Mi, 1Gi"
+            )
+    if frontend.image is not None and (not frontend.image or " " in frontend.image):
+        yield Problem(
+            f"{NS}:frontend.image",
+            frontend.image,
+            "not an image reference",
+            "use <registry>/<repository>/<image>:<tag>, or remove the key to build frontend/Dockerfile",
+        )
+
+
+def alert_channels(ctx: Context) -> Iterator[Problem]:
+    alerts = ctx.section("alerts", AlertsSection)
+    if alerts is None:
+        return
+    for channel in alerts.notification_channels:
+        if not CHANNEL.match(channel):
+            yield Problem(
+                f"{NS}:alerts.notificationChannels",
+                channel,
+                "not a notification channel name",
+                "use projects/<project>/notificationChannels/<id> (gcloud beta monitoring channels list)",
+            )
+
+
+EDGE = Layer(
+    name="edge",
+    sections=SECTIONS,
+    scalars=(SECRET_KEY,),
+    rules=(iap_members, oauth_client, endpoints_name, frontend_values, alert_channels),
+)
 
 
 def resolve(ctx: Context) -> EdgeSettings:
-    return EdgeSettings()
+    edge = ctx.section("edge", EdgeSection) or EdgeSection()
+    iap = ctx.section("iap", IapSection) or IapSection()
+    frontend = ctx.section("frontend", FrontendSection) or FrontendSection()
+    alerts = ctx.section("alerts", AlertsSection) or AlertsSection()
+    notices: tuple[str, ...] = ()
+    if not iap.members:
+        notices = (
+            f"{NS}:iap.members is empty: IAP lets nobody but the stress-test service account into the chat; "
+            f"add members with pulumi config set --path '{NS}:iap.members[0]' domain:<your domain>",
+        )
+    secret = ctx.raw.get(f"{NS}:{SECRET_KEY}")
+    return EdgeSettings(
+        endpoints_base=endpoints_base(ctx.stack, edge.endpoints_name, edge.random_suffix),
+        random_suffix=edge.random_suffix,
+        backend_timeout_seconds=edge.backend_timeout_seconds,
+        members=tuple(iap.members),
+        oauth_client_id=iap.oauth_client_id,
+        oauth_client_secret=str(secret) if secret else None,
+        token_creators=tuple(iap.stress_test_token_creators),
+        frontend=FrontendSettings(
+            image=frontend.image,
+            replicas=frontend.replicas,
+            queue_concurrency=frontend.queue_concurrency,
+            cpu_request=frontend.cpu_request,
+            memory_request=frontend.memory_request,
+            memory_limit=frontend.memory_limit,
+        ),
+        alerts=AlertSettings(
+            enabled=alerts.enabled,
+            notification_channels=tuple(alerts.notification_channels),
+            ttft_p95_slo_seconds=alerts.ttft_p95_slo_seconds,
+            error_rate_percent=alerts.error_rate_percent,
+            queue_size_threshold=alerts.queue_size_threshold,
+        ),
+        notices=notices,
+    )
