@@ -1,0 +1,68 @@
+"""Alert policies for the obvious failures, as typed data rendered to PromQL for one stack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.edge import AlertSettings
+from stacks.dashboard import WINDOW, render
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    key: str  # resource name suffix and rule name
+    title: str
+    promql: str  # with $sel / $gpu selectors, see stacks.dashboard
+    duration: str  # how long the condition must hold
+    severity: str  # CRITICAL | ERROR | WARNING
+    runbook: str
+
+
+def rules(settings: AlertSettings) -> tuple[AlertRule, ...]:
+    slo = settings.ttft_p95_slo_seconds
+    errors = settings.error_rate_percent / 100
+    queue = settings.queue_size_threshold
+    return (
+        AlertRule(
+            "no-ready-pods",
+            "No ready model server pods",
+            # `or vector(0)` makes a vanished metric (EPP down) fire too.
+            "(max(inference_pool_ready_pods{$sel}) or vector(0)) < 1",
+            "300s",
+            "CRITICAL",
+            "The InferencePool has no ready vLLM pod: check the model server Deployment, GPU node "
+            "capacity (spot / flex-start) and the Hugging Face token.",
+        ),
+        AlertRule(
+            "error-rate",
+            f"Request error rate above {settings.error_rate_percent:g}%",
+            f"sum(rate(inference_objective_request_error_total{{$sel}}[{WINDOW}])) / "
+            f"sum(rate(inference_objective_request_total{{$sel}}[{WINDOW}])) > {errors:g}",
+            "300s",
+            "ERROR",
+            "The endpoint picker reports failing requests: see the errors-by-code chart and the EPP logs.",
+        ),
+        AlertRule(
+            "queue-growing",
+            f"Request queue above {queue:g} and growing",
+            f"avg(inference_pool_average_queue_size{{$sel}}) > {queue:g} and "
+            f"deriv(sum(vllm:num_requests_waiting{{$sel}})[10m:1m]) > 0",
+            "600s",
+            "WARNING",
+            "Requests wait longer and longer: raise model.replicas (and gpuPool.maxNodes) or lower the load.",
+        ),
+        AlertRule(
+            "ttft-slo",
+            f"Time to first token p95 above {slo:g} s",
+            f"histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{{$sel}}[{WINDOW}])))"
+            f" > {slo:g}",
+            "600s",
+            "WARNING",
+            f"p95 time to first token is over the {slo:g} s objective (alerts.ttftP95SloSeconds): the pool is "
+            "saturated or prompts got longer.",
+        ),
+    )
+
+
+def rendered(settings: AlertSettings, cluster: str, namespace: str) -> list[tuple[AlertRule, str]]:
+    return [(rule, render(rule.promql, cluster, namespace)) for rule in rules(settings)]

@@ -1,0 +1,264 @@
+"""The "llm-d" Cloud Monitoring dashboard as typed data: sections of charts of PromQL queries.
+
+`dashboard(...)` turns them into Cloud Monitoring dashboard JSON (mosaicLayout of 48 columns). Every
+query is filtered to one stack: Managed Prometheus series (vLLM, endpoint picker) by the `cluster` and
+`namespace` target labels, GKE system metrics (GPU) by the `cluster_name` and `namespace_name` labels of
+their k8s_container resource. Metric names: shared facts/llm-d.md (vLLM, GAIE EPP, GKE accelerator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from string import Template
+from typing import Any
+
+COLUMNS = 48
+CHART_WIDTH = 16
+CHART_HEIGHT = 12
+HEADER_HEIGHT = 3
+WINDOW = "5m"
+PERCENTILES = (0.5, 0.95, 0.99)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One line of a chart: PromQL with `$sel` (Prometheus series) or `$gpu` (GKE system metrics) selectors."""
+
+    promql: str
+    legend: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    queries: tuple[Query, ...]
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    subtitle: str
+    charts: tuple[Chart, ...]
+
+
+def percentiles(title: str, histogram: str, unit: str = "seconds") -> Chart:
+    """p50/p95/p99 of a Prometheus histogram over the last 5 minutes."""
+    return Chart(
+        title,
+        tuple(
+            Query(
+                f"histogram_quantile({q}, sum by (le) (rate({histogram}_bucket{{$sel}}[{WINDOW}])))",
+                f"p{round(q * 100)}",
+            )
+            for q in PERCENTILES
+        ),
+        unit,
+    )
+
+
+def rate(counter: str, by: str = "") -> str:
+    grouping = f" by ({by})" if by else ""
+    return f"sum{grouping} (rate({counter}{{$sel}}[{WINDOW}]))"
+
+
+VLLM = Section(
+    "vLLM model servers",
+    "Latency, load, KV cache and throughput of the vLLM replicas",
+    (
+        percentiles("Time to first token", "vllm:time_to_first_token_seconds"),
+        percentiles("Inter-token latency", "vllm:inter_token_latency_seconds"),
+        percentiles("End-to-end request latency", "vllm:e2e_request_latency_seconds"),
+        Chart(
+            "Requests running and waiting",
+            (
+                Query("sum(vllm:num_requests_running{$sel})", "running"),
+                Query("sum(vllm:num_requests_waiting{$sel})", "waiting"),
+            ),
+            "requests",
+        ),
+        Chart(
+            "KV cache usage",
+            (
+                Query("avg(vllm:kv_cache_usage_perc{$sel})", "average"),
+                Query("max(vllm:kv_cache_usage_perc{$sel})", "busiest replica"),
+            ),
+            "fraction",
+        ),
+        Chart(
+            "Prefix cache hit rate",
+            (Query(f"{rate('vllm:prefix_cache_hits_total')} / {rate('vllm:prefix_cache_queries_total')}", "hit rate"),),
+            "fraction",
+        ),
+        Chart(
+            "Tokens per second",
+            (
+                Query(rate("vllm:prompt_tokens_total"), "prompt"),
+                Query(rate("vllm:generation_tokens_total"), "generation"),
+            ),
+            "tokens/s",
+        ),
+        percentiles("Queue time", "vllm:request_queue_time_seconds"),
+        Chart("Preemptions", (Query(rate("vllm:num_preemptions"), "preemptions/s"),), "1/s"),
+    ),
+)
+
+SCHEDULER = Section(
+    "Inference scheduler (endpoint picker)",
+    "Requests through the InferencePool and the scheduler's view of the pool",
+    (
+        Chart(
+            "Request rate by model",
+            (Query(rate("inference_objective_request_total", "model_name"), "${model_name}"),),
+            "requests/s",
+        ),
+        Chart(
+            "Errors by code",
+            (Query(rate("inference_objective_request_error_total", "error_code"), "${error_code}"),),
+            "errors/s",
+        ),
+        percentiles("Request latency", "inference_objective_request_duration_seconds"),
+        Chart(
+            "Pool average queue size",
+            (Query("sum by (name) (inference_pool_average_queue_size{$sel})", "${name}"),),
+            "requests",
+        ),
+        Chart(
+            "Pool average KV cache utilization",
+            (Query("max by (name) (inference_pool_average_kv_cache_utilization{$sel})", "${name}"),),
+            "fraction",
+        ),
+        Chart(
+            "Ready pods",
+            (Query("max by (name) (inference_pool_ready_pods{$sel})", "${name}"),),
+            "pods",
+        ),
+        Chart(
+            "Prefix indexer hit ratio",
+            (
+                Query(
+                    f"{rate('inference_extension_prefix_indexer_hit_ratio_sum')} / "
+                    f"{rate('inference_extension_prefix_indexer_hit_ratio_count')}",
+                    "mean",
+                ),
+            ),
+            "fraction",
+        ),
+        percentiles("Scheduler latency", "inference_extension_scheduler_e2e_duration_seconds"),
+        Chart(
+            "Per-pod queue size",
+            (Query("max by (model_server_pod) (inference_pool_per_pod_queue_size{$sel})", "${model_server_pod}"),),
+            "requests",
+        ),
+    ),
+)
+
+GPU = Section(
+    "GPUs",
+    "GKE accelerator metrics of the model server containers",
+    (
+        Chart(
+            "GPU duty cycle",
+            (Query("avg by (pod_name) (kubernetes_io:container_accelerator_duty_cycle{$gpu})", "${pod_name}"),),
+            "percent",
+        ),
+        Chart(
+            "GPU memory",
+            (
+                Query("sum(kubernetes_io:container_accelerator_memory_used{$gpu})", "used"),
+                Query("sum(kubernetes_io:container_accelerator_memory_total{$gpu})", "total"),
+            ),
+            "bytes",
+        ),
+    ),
+)
+
+SECTIONS = (VLLM, SCHEDULER, GPU)
+
+
+def selectors(cluster: str, namespace: str) -> dict[str, str]:
+    """The label matchers that confine every query to this stack's cluster and namespace."""
+    return {
+        "sel": f'cluster="{cluster}",namespace="{namespace}"',
+        "gpu": f'monitored_resource="k8s_container",cluster_name="{cluster}",namespace_name="{namespace}"',
+    }
+
+
+def render(promql: str, cluster: str, namespace: str) -> str:
+    # safe_substitute keeps the `${label}` legend templates' neighbours intact; only $sel/$gpu are ours.
+    return Template(promql).safe_substitute(selectors(cluster, namespace))
+
+
+def _chart_widget(chart: Chart, cluster: str, namespace: str) -> dict[str, Any]:
+    return {
+        "title": chart.title,
+        "xyChart": {
+            "dataSets": [
+                {
+                    "timeSeriesQuery": {"prometheusQuery": render(q.promql, cluster, namespace)},
+                    "plotType": "LINE",
+                    "targetAxis": "Y1",
+                    **({"legendTemplate": q.legend} if q.legend else {}),
+                }
+                for q in chart.queries
+            ],
+            "yAxis": {"label": chart.unit, "scale": "LINEAR"},
+            "chartOptions": {"mode": "COLOR"},
+        },
+    }
+
+
+def dashboard(
+    display_name: str,
+    cluster: str,
+    namespace: str,
+    labels: dict[str, str] | None = None,
+    sections: tuple[Section, ...] = SECTIONS,
+) -> dict[str, Any]:
+    """Cloud Monitoring dashboard JSON: a section header tile, then the section's charts three per row."""
+    tiles: list[dict[str, Any]] = []
+    y = 0
+    per_row = COLUMNS // CHART_WIDTH
+    for section in sections:
+        tiles.append(
+            {
+                "xPos": 0,
+                "yPos": y,
+                "width": COLUMNS,
+                "height": HEADER_HEIGHT,
+                "widget": {
+                    "title": section.title,
+                    "sectionHeader": {"subtitle": section.subtitle, "dividerBelow": True},
+                },
+            }
+        )
+        y += HEADER_HEIGHT
+        for index, chart in enumerate(section.charts):
+            tiles.append(
+                {
+                    "xPos": (index % per_row) * CHART_WIDTH,
+                    "yPos": y + (index // per_row) * CHART_HEIGHT,
+                    "width": CHART_WIDTH,
+                    "height": CHART_HEIGHT,
+                    "widget": _chart_widget(chart, cluster, namespace),
+                }
+            )
+        y += -(-len(section.charts) // per_row) * CHART_HEIGHT
+    document: dict[str, Any] = {"displayName": display_name, "mosaicLayout": {"columns": COLUMNS, "tiles": tiles}}
+    if labels:
+        # Dashboard labels are key -> value like resource labels.
+        document["labels"] = dict(labels)
+    return document
+
+
+def metric_names(sections: tuple[Section, ...] = SECTIONS) -> set[str]:
+    """Every metric a section queries (histogram series by their base name)."""
+    import re
+
+    names: set[str] = set()
+    for section in sections:
+        for chart in section.charts:
+            for query in chart.queries:
+                for token in re.findall(r"[a-zA-Z_][a-zA-Z0-9_:]*(?=\{)", query.promql):
+                    names.add(re.sub(r"_(bucket|sum|count)$", "", token))
+    return names
