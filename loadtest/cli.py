@@ -108,6 +108,10 @@ def _compare(args: argparse.Namespace) -> int:
     print(comparing.compare_text(result), end="")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.plot:
+        from loadtest import plots
+
+        plots.compare_plot(result, args.plot)
     return 0
 
 
@@ -134,6 +138,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
     c.add_argument("--json", type=Path, help="also write the comparison as JSON")
+    c.add_argument("--plot", type=Path, help="also draw the comparison as a PNG")
     s = sub.add_parser("summary", help="print the text summary of a report")
     s.add_argument("report", type=Path)
     b = sub.add_parser("bench", help="the generator's own cost against a local simulator")

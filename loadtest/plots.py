@@ -73,3 +73,26 @@ def timeline_plot(report: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
+
+
+def compare_plot(result: dict[str, Any], path: Path) -> None:
+    """Grouped bars of A and B: latency percentiles (ms), and successful requests/s."""
+    rows = {row["metric"]: row for row in result["rows"]}
+    latency = [m for m in ("TTFT p50", "TTFT p90", "TTFT p99", "E2E p50", "E2E p90", "E2E p99")
+               if rows[m]["a"] is not None and rows[m]["b"] is not None]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=DPI,
+                                      gridspec_kw={"width_ratios": [3, 1]})
+    xs = range(len(latency))
+    left.bar([x - 0.2 for x in xs], [rows[m]["a"] for m in latency], 0.4, label=f"A {result['a']}")
+    left.bar([x + 0.2 for x in xs], [rows[m]["b"] for m in latency], 0.4, label=f"B {result['b']}")
+    left.set_xticks(list(xs), latency)
+    left.set_ylabel("ms")
+    left.set_title("latency (lower is better)")
+    left.legend()
+    rps = rows["requests/s"]
+    right.bar(["A", "B"], [rps["a"] or 0.0, rps["b"] or 0.0], color=["#1f77b4", "#ff7f0e"])
+    right.set_title("successful requests/s")
+    fig.suptitle(f"A = {result['a']}   B = {result['b']}")
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)

@@ -71,8 +71,10 @@ def test_load_report_rejects_other_files(tmp_path: Path) -> None:
 def test_compare_names_the_better_side(reports: tuple[Path, Path], tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     fast, slow = reports
-    out = tmp_path / "compare.json"
-    assert cli.main(["compare", str(fast / "report.json"), str(slow / "report.json"), "--json", str(out)]) == 0
+    out, png = tmp_path / "compare.json", tmp_path / "compare.png"
+    assert cli.main(["compare", str(fast / "report.json"), str(slow / "report.json"), "--json", str(out),
+                     "--plot", str(png)]) == 0
+    assert png_size(png) == (1200, 450)
     text = capsys.readouterr().out
     assert "A = fast   B = slow" in text and "errors http_503" in text
     rows = {row["metric"]: row for row in json.loads(out.read_text())["rows"]}
