@@ -18,7 +18,7 @@ def test_streamed_answer_is_timed_and_history_is_sent() -> None:
     r = outcome.report
     assert r["request_totals"]["successful"] == 8
     lat = r["metrics"]["latency"]
-    assert 0.040 <= lat["time_to_first_token"]["mean"] <= 0.070
+    assert 0.040 <= lat["time_to_first_token"]["mean"] <= 0.090
     assert 0.009 <= lat["inter_token_latency"]["mean"] <= 0.015
     assert r["metrics"]["requests"]["output_length"]["mean"] == 8  # "[fake] history N;" + 5 x " tok"
     assert all(call["data"][2:] == ["m", 32] for call in fake.calls)

@@ -50,7 +50,7 @@ def test_ramp_up_spreads_user_starts() -> None:
     w = run(target, WorkloadConfig(users=4, requests=4, duration_s=5, ramp_up_s=0.4))
     offsets = sorted(s - w.started_at for s in target.starts)
     for offset, expected in zip(offsets, (0.0, 0.1, 0.2, 0.3), strict=True):
-        assert expected <= offset < expected + 0.05
+        assert expected <= offset < expected + 0.08
 
 
 def test_think_time_separates_a_users_requests() -> None:
@@ -58,7 +58,7 @@ def test_think_time_separates_a_users_requests() -> None:
     run(target, WorkloadConfig(users=1, requests=4, duration_s=5, think_min_s=0.1, think_max_s=0.15))
     gaps = [b - a for a, b in zip(target.starts, target.starts[1:], strict=False)]
     assert len(gaps) == 3
-    assert all(0.1 <= g < 0.2 for g in gaps)
+    assert all(0.1 <= g < 0.25 for g in gaps)
 
 
 def test_stop_event_interrupts_a_run() -> None:
