@@ -153,7 +153,7 @@ def estimates(registrations: list[Registration], settings: Settings) -> dict[str
         "idleCostPerHourUsd": idle,
         "costPerMonthUsd": round(running * prices.HOURS_PER_MONTH),
         "idleCostPerMonthUsd": round(idle * prices.HOURS_PER_MONTH),
-        "costBreakdownPerHourUsd": cost.running,
+        "costBreakdownPerHourUsd": dict(sorted(cost.running.items())),
         "pricesAsOf": prices.PRICES_AS_OF,
         "pricesRegion": prices.PRICES_REGION,
         "timeToReadyMinutes": timing.ready_minutes,

@@ -66,7 +66,10 @@ CASES = [
     (
         "T4 at 0.90 leaves no room for CUDA graphs",
         "nvidia-tesla-t4",
-        {"llmd:model": {"name": "google/gemma-2b-it", "maxModelLen": 4096, "gpuMemoryUtilization": 0.9}},
+        {
+            "llmd:hfToken": "token-for-a-gated-model",
+            "llmd:model": {"name": "google/gemma-2b-it", "maxModelLen": 4096, "gpuMemoryUtilization": 0.9},
+        },
         "llmd:model.gpuMemoryUtilization",
         "<= 0.86",
     ),
@@ -216,7 +219,11 @@ def test_unknown_model_is_planned_with_a_clear_notice():
 
 def test_seed_runbook_t4_settings_that_ran_are_accepted():
     settings = load_settings(
-        {**BASE, "llmd:model": '{"name": "google/gemma-2b-it", "maxModelLen": 2048, "gpuMemoryUtilization": 0.85}'},
+        {
+            **BASE,
+            "llmd:hfToken": "token-for-a-gated-model",
+            "llmd:model": '{"name": "google/gemma-2b-it", "maxModelLen": 2048, "gpuMemoryUtilization": 0.85}',
+        },
         "nvidia-tesla-t4",
     )
     assert settings.model.gpu_memory_utilization == 0.85
