@@ -13,6 +13,12 @@ from plan.wire import struct_to_plain
 # Invokes the program may make, answered with fixed, realistic data.
 INVOKE_RESULTS: dict[str, dict[str, Any]] = {
     "gcp:organizations/getClientConfig:getClientConfig": {"project": "example-project", "region": "us-central1"},
+    # The serving layer needs the project number for Workload Identity principals.
+    "gcp:organizations/getProject:getProject": {
+        "projectId": "example-project",
+        "number": "123456789012",
+        "name": "example-project",
+    },
 }
 
 
@@ -21,9 +27,17 @@ def _service_account(inputs: dict[str, Any]) -> dict[str, Any]:
     return {"email": email, "member": f"serviceAccount:{email}"}
 
 
+def _address(inputs: dict[str, Any]) -> dict[str, Any]:
+    # GCP allocates the address: the plan shows the requested one, else a placeholder (an internal one in
+    # the default node range, an external one in the documentation range 203.0.113.0/24).
+    placeholder = "10.0.15.250" if inputs.get("addressType") == "INTERNAL" else "203.0.113.10"
+    return {"address": inputs.get("address") or placeholder}
+
+
 # Outputs a provider computes from the inputs alone, so the plan can show them instead of [unknown].
 DERIVED_OUTPUTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "gcp:serviceaccount/account:Account": _service_account,
+    "gcp:compute/address:Address": _address,
 }
 
 
