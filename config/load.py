@@ -140,7 +140,8 @@ def _typed(value: BaseModel | None, cls: type[S]) -> S | None:
 
 def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, labels: dict[str, str]) -> Settings:
     acc, model, pool = ctx.accelerator, ctx.model, ctx.gpu_pool
-    assert acc and model and pool and ctx.network and ctx.cluster and ctx.project and ctx.region
+    assert acc and model and pool and ctx.network and ctx.cluster
+    assert (ctx.project and ctx.region) or ctx.existing_cluster
     system_pool = _typed(sections["systemPool"], SystemPoolSection)
     assert system_pool is not None
     shape = acc.machine(ctx.machine_type or "")
@@ -154,8 +155,8 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
         )
     return Settings(
         stack=stack,
-        project=ctx.project,
-        region=ctx.region,
+        project=ctx.project or "",
+        region=ctx.region or "",
         accelerator=acc,
         model=ModelSettings(
             name=model.name,

@@ -40,6 +40,11 @@ class Context:
     gpu_pool: GpuPoolSection | None
     cluster: ClusterSection | None
 
+    @property
+    def existing_cluster(self) -> bool:
+        """`existingCluster` is set: only the serving layer is deployed, onto a cluster we do not create."""
+        return f"{NS}:existingCluster" in self.raw
+
     def section(self, key: str, cls: type[S]) -> S | None:
         """A layer's parsed section, or None when it was itself invalid."""
         value = self.sections.get(key)
@@ -88,6 +93,8 @@ Rule = Callable[[Context], Iterator[Problem]]
 
 
 def project_and_region(ctx: Context) -> Iterator[Problem]:
+    if ctx.existing_cluster:
+        return  # no GCP resources at all
     if not ctx.project:
         yield Problem("gcp:project", ctx.project, "no GCP project is set", "pulumi config set gcp:project <project-id>")
     elif not PROJECT_ID.match(ctx.project):

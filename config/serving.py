@@ -1,20 +1,316 @@
-"""The llm-d serving layer's config: sections, rules and resolved settings."""
+"""The llm-d serving layer's config: sections, rules and resolved settings.
+
+Keys (namespace `llmd`):
+  scheduler        {profile: default|load|random|custom, plugins: [{type, weight, parameters, name}]}
+  gateway          {className, timeoutSeconds}
+  hfToken          a Pulumi secret (`pulumi config set --secret llmd:hfToken hf_...`)
+  extraModels      [{name, replicas, maxModelLen, gpuMemoryUtilization, tensorParallelSize}]: more model
+                   pools next to `model` (Pattern 2), each with its own InferencePool and endpoint picker
+  existingCluster  {context, kubeconfig, namespace, nodeSelector}: deploy only this layer onto an existing
+                   cluster (Istio), with no GCP resources at all
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+from pydantic import Field, TypeAdapter, ValidationError
+
+from config.errors import Problem
 from config.layers import Layer
-from config.rules import Context
+from config.naming import dns_label
+from config.rules import NS, Context, model_fits, model_name, tensor_parallel_fits_node
+from config.schema import ModelSection, Section
+from stacks.models import KNOWN_MODELS, ModelFacts
+from stacks.scheduler_plugins import PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
+from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
+from stacks.versions import PINNED
+
+
+class PluginSection(Section):
+    type: str
+    weight: float | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    name: str | None = None
+
+
+class SchedulerSection(Section):
+    profile: str = "default"
+    plugins: list[PluginSection] = Field(default_factory=list)
+
+
+class GatewaySection(Section):
+    class_name: str | None = None  # None: gke-l7-rilb on GKE, istio on an existing cluster
+    timeout_seconds: int = Field(default=DEFAULT_BACKEND_TIMEOUT_S, ge=MIN_BACKEND_TIMEOUT_S)
+
+
+class ExistingClusterSection(Section):
+    context: str | None = None  # None: the kubeconfig's current context
+    kubeconfig: str | None = None  # a path; None: $KUBECONFIG or ~/.kube/config
+    namespace: str = NAMESPACE
+    node_selector: dict[str, str] = Field(default_factory=dict)
+
+
+class ExtraModelSection(ModelSection):
+    name: str
+    replicas: int = Field(default=1, ge=0)
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "scheduler": SchedulerSection,
+    "gateway": GatewaySection,
+    "existingCluster": ExistingClusterSection,
+}
+SCALARS = ("hfToken", "extraModels")
+_EXTRA_MODELS = TypeAdapter(list[ExtraModelSection])
+
+
+# ---------------------------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """One model pool: a modelservice release, an InferencePool and its endpoint picker."""
+
+    name: str
+    slug: str
+    replicas: int
+    tensor_parallel_size: int
+    max_model_len: int
+    gpu_memory_utilization: float
+    facts: ModelFacts | None
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.facts and self.facts.gated)
+
+
+@dataclass(frozen=True)
+class ExistingClusterSettings:
+    context: str | None
+    kubeconfig: str | None
+    node_selector: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ServingSettings:
-    pass
+    namespace: str = NAMESPACE
+    scheduler_profile: str = "default"
+    plugins: tuple[PluginUse, ...] = PROFILES["default"]
+    gateway_provider: str = "gke"  # gke | istio
+    gateway_class: str = "gke-l7-rilb"
+    backend_timeout_s: int = DEFAULT_BACKEND_TIMEOUT_S
+    hf_token_set: bool = False
+    extra_models: tuple[ServedModel, ...] = ()
+    existing_cluster: ExistingClusterSettings | None = None
 
 
-SERVING = Layer(name="serving", sections={}, scalars=(), rules=())
+# ------------------------------------------------------------------------------------------------- rules
+
+
+def model_slug(name: str) -> str:
+    """A short DNS label for a model: release, pool and label names derive from it."""
+    return dns_label(name.rsplit("/", 1)[-1], max_len=30)
+
+
+def _valid_types() -> dict[str, Kind]:
+    return PLUGIN_TYPES[PINNED.scheduler_version]
+
+
+def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
+    section = ctx.section("scheduler", SchedulerSection)
+    if section is None:
+        return
+    key = f"{NS}:scheduler"
+    if section.profile not in PROFILE_NAMES:
+        yield Problem(
+            f"{key}.profile", section.profile, "unknown scheduler profile", f"use one of: {', '.join(PROFILE_NAMES)}"
+        )
+        return
+    if section.profile != "custom" and section.plugins:
+        yield Problem(
+            f"{key}.plugins",
+            "...",
+            f"plugins are only read with profile custom (profile is {section.profile})",
+            "set scheduler.profile: custom, or remove scheduler.plugins",
+        )
+    if section.profile == "custom" and not section.plugins:
+        yield Problem(
+            f"{key}.plugins", [], "profile custom needs at least one plugin", "list plugins: [{type, weight}]"
+        )
+    valid = _valid_types()
+    names: set[str] = set()
+    for i, plugin in enumerate(section.plugins):
+        if plugin.type not in valid:
+            yield Problem(
+                f"{key}.plugins[{i}].type",
+                plugin.type,
+                f"not a plugin type of the pinned scheduler {PINNED.epp_image.name}:{PINNED.scheduler_version}",
+                f"use one of: {', '.join(sorted(valid))}",
+            )
+        if plugin.weight is not None and plugin.weight <= 0:
+            yield Problem(
+                f"{key}.plugins[{i}].weight",
+                plugin.weight,
+                "weights must be greater than 0",
+                "use a positive weight, or remove the plugin",
+            )
+        ref = plugin.name or plugin.type
+        if ref in names:
+            yield Problem(
+                f"{key}.plugins[{i}]", ref, "the same plugin is listed twice", "give each instance a distinct name"
+            )
+        names.add(ref)
+
+
+def _provider(ctx: Context) -> str:
+    return "istio" if ctx.existing_cluster else "gke"
+
+
+def gateway_class(ctx: Context) -> Iterator[Problem]:
+    section = ctx.section("gateway", GatewaySection)
+    if section is None or section.class_name is None:
+        return
+    provider = _provider(ctx)
+    classes = GATEWAY_CLASSES[provider]
+    if section.class_name not in classes:
+        where = "an existing cluster's Istio gateway" if provider == "istio" else "the internal gateway on GKE"
+        yield Problem(
+            f"{NS}:gateway.className",
+            section.class_name,
+            f"no such gateway class for {where}",
+            f"use one of: {', '.join(classes)} (or remove the key for the default)",
+        )
+
+
+def _extra_models(ctx: Context) -> tuple[list[ExtraModelSection] | None, list[Problem]]:
+    value = ctx.raw.get(f"{NS}:extraModels")
+    if value is None:
+        return [], []
+    if isinstance(value, str):
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    try:
+        return _EXTRA_MODELS.validate_python(value), []
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            problems.append(
+                Problem(
+                    f"{NS}:extraModels{path}",
+                    e.get("input"),
+                    e["msg"].lower(),
+                    "write extraModels as a list of {name, replicas, maxModelLen, gpuMemoryUtilization, "
+                    "tensorParallelSize}",
+                )
+            )
+        return None, problems
+
+
+def extra_models(ctx: Context) -> Iterator[Problem]:
+    models, problems = _extra_models(ctx)
+    yield from problems
+    if not models:
+        return
+    slugs = {model_slug(ctx.model.name): f"{NS}:model"} if ctx.model else {}
+    for i, extra in enumerate(models):
+        key = f"{NS}:extraModels[{i}]"
+        # The platform's per-model rules, run on this entry, with the keys pointing at it.
+        for rule in (model_name, tensor_parallel_fits_node, model_fits):
+            for p in rule(dataclasses.replace(ctx, model=extra)):
+                yield dataclasses.replace(p, key=p.key.replace(f"{NS}:model", key))
+        slug = model_slug(extra.name)
+        if slug in slugs:
+            yield Problem(
+                f"{key}.name", extra.name, f"its pool name '{slug}' is taken by {slugs[slug]}", "serve each model once"
+            )
+        slugs[slug] = key
+    pool, gpus = ctx.gpu_pool, ctx.gpus_per_node
+    if pool is None or gpus is None or ctx.model is None:
+        return
+    primary = ctx.model.replicas * ctx.model.tensor_parallel_size
+    total = primary + sum(m.replicas * m.tensor_parallel_size for m in models)
+    capacity = pool.max_nodes * gpus
+    if primary <= capacity < total:
+        yield Problem(
+            f"{NS}:extraModels",
+            "...",
+            f"all model pools together need {total} GPUs but the GPU pool holds at most {pool.max_nodes} node(s) "
+            f"x {gpus} GPU(s)",
+            f"raise gpuPool.maxNodes to {-(-total // gpus)} or lower the replicas",
+        )
+
+
+def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
+    if ctx.raw.get(f"{NS}:hfToken"):
+        return
+    models, _ = _extra_models(ctx)
+    names = [("model.name", ctx.model.name)] if ctx.model else []
+    names += [(f"extraModels[{i}].name", m.name) for i, m in enumerate(models or [])]
+    for key, name in names:
+        facts = KNOWN_MODELS.get(name)
+        if facts is not None and facts.gated:
+            yield Problem(
+                f"{NS}:{key}",
+                name,
+                "a gated model: Hugging Face refuses the download without a token of an account that accepted "
+                "its licence",
+                f"pulumi config set --secret {NS}:hfToken <token>, or serve a public model such as Qwen/Qwen3-8B",
+            )
+
+
+RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models)
+SERVING = Layer(name="serving", sections=SECTIONS, scalars=SCALARS, rules=RULES)
+
+
+# --------------------------------------------------------------------------------------------- resolving
+
+
+def _plugins(section: SchedulerSection) -> tuple[PluginUse, ...]:
+    if section.profile != "custom":
+        return PROFILES[section.profile]
+    return tuple(PluginUse(p.type, p.weight, tuple(sorted(p.parameters.items())), p.name) for p in section.plugins)
+
+
+def _served(ctx: Context, m: ExtraModelSection) -> ServedModel:
+    acc = ctx.accelerator
+    assert acc is not None
+    return ServedModel(
+        name=m.name,
+        slug=model_slug(m.name),
+        replicas=m.replicas,
+        tensor_parallel_size=m.tensor_parallel_size,
+        max_model_len=m.max_model_len or acc.default_max_model_len,
+        gpu_memory_utilization=m.gpu_memory_utilization or acc.default_gpu_memory_utilization,
+        facts=KNOWN_MODELS.get(m.name),
+    )
 
 
 def resolve(ctx: Context) -> ServingSettings:
-    return ServingSettings()
+    scheduler = ctx.section("scheduler", SchedulerSection)
+    gateway = ctx.section("gateway", GatewaySection)
+    existing = ctx.section("existingCluster", ExistingClusterSection)
+    assert scheduler is not None and gateway is not None and existing is not None
+    provider = _provider(ctx)
+    models, _ = _extra_models(ctx)
+    return ServingSettings(
+        namespace=existing.namespace if ctx.existing_cluster else NAMESPACE,
+        scheduler_profile=scheduler.profile,
+        plugins=_plugins(scheduler),
+        gateway_provider=provider,
+        gateway_class=gateway.class_name or GATEWAY_CLASSES[provider][0],
+        backend_timeout_s=gateway.timeout_seconds,
+        hf_token_set=bool(ctx.raw.get(f"{NS}:hfToken")),
+        extra_models=tuple(_served(ctx, m) for m in models or []),
+        existing_cluster=(
+            ExistingClusterSettings(existing.context, existing.kubeconfig, dict(existing.node_selector))
+            if ctx.existing_cluster
+            else None
+        ),
+    )

@@ -1,0 +1,72 @@
+"""Scheduler (EPP) plugin types per scheduler version, and the built-in scheduling profiles.
+
+A type that is not listed for the pinned version is rejected in config validation, before any resource,
+with this list as the fix (the EPP itself would only crash-loop on it). Seeds 002/004 name a
+`round-robin-picker`: no EPP version has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    SCORER = "scorer"  # takes a weight in a scheduling profile
+    PICKER = "picker"
+    FILTER = "filter"
+    PROFILE_HANDLER = "profile-handler"
+    OTHER = "other"
+
+
+_GAIE = {
+    "prefix-cache-scorer": Kind.SCORER,
+    "queue-scorer": Kind.SCORER,
+    "kv-cache-utilization-scorer": Kind.SCORER,
+    "running-requests-size-scorer": Kind.SCORER,
+    "lora-affinity-scorer": Kind.SCORER,
+    "max-score-picker": Kind.PICKER,
+    "random-picker": Kind.PICKER,
+    "weighted-random-picker": Kind.PICKER,
+    "single-profile-handler": Kind.PROFILE_HANDLER,
+}
+_LLM_D_V0_6 = {
+    "load-aware-scorer": Kind.SCORER,
+    "active-request-scorer": Kind.SCORER,
+    "session-affinity-scorer": Kind.SCORER,
+    "no-hit-lru-scorer": Kind.SCORER,
+    "precise-prefix-cache-scorer": Kind.SCORER,
+    "by-label": Kind.FILTER,
+    "decode-filter": Kind.FILTER,
+    "prefill-filter": Kind.FILTER,
+    "pd-profile-handler": Kind.PROFILE_HANDLER,
+    "prefix-based-pd-decider": Kind.OTHER,
+}
+
+PLUGIN_TYPES: dict[str, dict[str, Kind]] = {"v0.6.0": {**_GAIE, **_LLM_D_V0_6}}
+
+
+@dataclass(frozen=True)
+class PluginUse:
+    type: str
+    weight: float | None = None
+    parameters: tuple[tuple[str, object], ...] = ()
+    name: str | None = None
+
+
+# The built-in profiles. `custom` takes its plugins from the stack config.
+PROFILES: dict[str, tuple[PluginUse, ...]] = {
+    # llm-d's default: prefix-cache affinity first, then KV-cache use and queue depth.
+    "default": (
+        PluginUse("prefix-cache-scorer", 3),
+        PluginUse("kv-cache-utilization-scorer", 2),
+        PluginUse("queue-scorer", 2),
+    ),
+    # Load only: no cache affinity.
+    "load": (PluginUse("queue-scorer", 1), PluginUse("kv-cache-utilization-scorer", 1)),
+    # A baseline for benchmarks.
+    "random": (PluginUse("random-picker"),),
+}
+PROFILE_NAMES = (*PROFILES, "custom")
+DEFAULT_PICKER = "max-score-picker"
+DEFAULT_PROFILE_HANDLER = "single-profile-handler"
