@@ -24,12 +24,14 @@ ERROR_TITLE = "Model service error"
 Item = str | BaseException | None
 
 
-async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float) -> AsyncIterator[str]:
+async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
+                        interval_s: float = 0.0) -> AsyncIterator[str]:
     """Relay ``source`` through a task of its own, ending it after ``timeout_s`` seconds.
 
     Gradio may advance a generator from different tasks, so the deadline and the
-    HTTP stream live in one dedicated task. Pieces that arrive together are joined,
-    which keeps the number of UI updates down under load.
+    HTTP stream live in one dedicated task. The first piece is passed on at once;
+    later ones are joined so that at most one update leaves every ``interval_s``,
+    which bounds the app's work per chat under load.
     """
     queue: asyncio.Queue[Item] = asyncio.Queue()
 
@@ -43,14 +45,19 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float) -> 
             queue.put_nowait(e)
 
     task = asyncio.create_task(produce())
+    last = float("-inf")
     try:
         while True:
             items = [await queue.get()]
+            wait = last + interval_s - time.monotonic()
+            if wait > 0 and isinstance(items[0], str):
+                await asyncio.sleep(wait)
             while not queue.empty():
                 items.append(queue.get_nowait())
             text = "".join(i for i in items if isinstance(i, str))
             if text:
                 yield text
+                last = time.monotonic()
             for item in items:
                 if isinstance(item, BaseException):
                     raise item
@@ -98,7 +105,8 @@ class ChatService:
         first: float | None = None
         answer = ""
         try:
-            async for piece in pieces_within(stream_chat(self.client, name, messages, tokens, temp), timeout):
+            source = stream_chat(self.client, name, messages, tokens, temp)
+            async for piece in pieces_within(source, timeout, self.settings.stream_interval_s):
                 if first is None:
                     first = time.monotonic() - start
                 answer += piece

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import MutableMapping
 
+TUNING = {
+    # Gradio recomputes its monitoring summary (a pandas table of up to 10000 past
+    # events) after every event unless told otherwise; that dominated CPU under load.
+    "GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000",
+    "GRADIO_ANALYTICS_MAX_EVENTS": "1000",
+}
 FORCED = {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "HF_HUB_DISABLE_TELEMETRY": "1",
@@ -20,6 +28,8 @@ def prepare_environment(env: MutableMapping[str, str]) -> None:
     ``HOME`` go there unless set already.
     """
     env.update(FORCED)
+    for key, value in TUNING.items():
+        env.setdefault(key, value)
     env.setdefault("HF_HUB_OFFLINE", "1")
     tmp = env.get("TMPDIR") or "/tmp"
     env.setdefault("GRADIO_TEMP_DIR", os.path.join(tmp, "gradio"))
@@ -27,3 +37,13 @@ def prepare_environment(env: MutableMapping[str, str]) -> None:
     env.setdefault("XDG_CACHE_HOME", os.path.join(tmp, ".cache"))
     env.setdefault("MPLCONFIGDIR", os.path.join(tmp, "matplotlib"))
     os.makedirs(env["GRADIO_TEMP_DIR"], exist_ok=True)
+
+
+def make_missing_matplotlib_cheap() -> None:
+    """Let Gradio's per-call ``import matplotlib`` fail fast when matplotlib is absent.
+
+    A failed import is not cached by Python, so each call would search the whole
+    module path again; a ``None`` entry in ``sys.modules`` makes it fail at once.
+    """
+    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]

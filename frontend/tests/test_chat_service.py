@@ -28,10 +28,18 @@ def error_of(url: str, **overrides: Any) -> str:
 
 def test_answer_streams_and_grows() -> None:
     with running_simulator(SimulatorConfig(ttft_ms=5, itl_ms=5, output_tokens=6)) as url:
-        got = answers(url, "hi")
+        got = answers(url, "hi", stream_interval_s=0.0)
     assert len(got) >= 3
     assert all(b.startswith(a) for a, b in zip(got, got[1:], strict=False))
     assert got[-1] == "[sim] received 1 message; alpha bravo charlie delta echo"
+
+
+def test_updates_are_spaced_by_the_stream_interval() -> None:
+    with running_simulator(SimulatorConfig(ttft_ms=0, itl_ms=10, output_tokens=21)) as url:
+        got = answers(url, "hi", stream_interval_s=0.06)
+    assert got[0] == "[sim] received 1 message;"
+    assert 3 <= len(got) <= 6
+    assert len(got[-1].split()) == 4 + 20
 
 
 def test_history_reaches_the_model() -> None:
