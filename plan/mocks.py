@@ -66,7 +66,7 @@ class PlanMocks(pulumi_mocks.Mocks):
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         if args.token not in INVOKE_RESULTS:
             raise NotImplementedError(f"the offline plan has no answer for invoke {args.token}")
-        return INVOKE_RESULTS[args.token], None
+        return INVOKE_RESULTS[args.token], []  # a list of check failures: None crashes the mock monitor
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
