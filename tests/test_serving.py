@@ -13,7 +13,8 @@ from config.settings import Settings
 from plan.runner import _flatten, load_config_file, stack_file
 from stacks.serving import MIN_BACKEND_TIMEOUT_S
 from stacks.versions import PINNED
-from tests.planview import CLUSTER, GKE_STACKS, K8S_PROVIDER, NODE_POOL, STACKS, SUBNET, of_type, one
+from tests import planview
+from tests.planview import CLUSTER, GKE_STACKS, K8S_PROVIDER, NODE_POOL, STACKS, SUBNET
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
@@ -23,6 +24,29 @@ HEALTH_CHECK = "kubernetes:networking.gke.io/v1:HealthCheckPolicy"
 POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring"
 ADDRESS = "gcp:compute/address:Address"
 EFFECTS = {"NO_SCHEDULE": "NoSchedule"}
+
+
+def serving_only(doc: dict[str, Any]) -> dict[str, Any]:
+    """The serving layer's resources (other layers have Gateways and routes of their own)."""
+    parent = {r["urn"]: r["parent"] for r in doc["resources"]}
+    [root] = [r["urn"] for r in doc["resources"] if r["type"] == "llmd:serving:LlmdServing"]
+
+    def under_root(urn: str) -> bool:
+        while urn in parent:
+            if urn == root:
+                return True
+            urn = parent[urn]
+        return False
+
+    return {**doc, "resources": [r for r in doc["resources"] if under_root(r["urn"])]}
+
+
+def of_type(doc: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
+    return planview.of_type(serving_only(doc), type_token)
+
+
+def one(doc: dict[str, Any], type_token: str, name: str | None = None) -> dict[str, Any]:
+    return planview.one(serving_only(doc), type_token, name)
 
 
 def settings_of(stack: str) -> Settings:
@@ -109,7 +133,7 @@ def test_model_server_values_follow_the_stack_config(plans, stack):
 def test_model_pods_land_on_the_inference_pool(plans, stack):
     doc = plans[stack]
     values = release(doc, "modelservice")["values"]
-    node = one(doc, NODE_POOL, "inference-pool")["inputs"]["nodeConfig"]
+    node = planview.one(doc, NODE_POOL, "inference-pool")["inputs"]["nodeConfig"]
     # Every taint of the pool is tolerated; the selector picks the pool's nodes.
     tolerated = {(t["key"], t["value"], t["effect"]) for t in values["decode"]["tolerations"]}
     assert {(t["key"], t["value"], EFFECTS[t["effect"]]) for t in node["taints"]} <= tolerated
@@ -159,7 +183,7 @@ def test_route_targets_the_inference_pool(plans, stack):
 def test_internal_gateway_on_a_reserved_address_of_the_node_subnet(plans, stack):
     doc = plans[stack]
     address = one(doc, ADDRESS)
-    subnet = one(doc, SUBNET, "nodes")
+    subnet = planview.one(doc, SUBNET, "nodes")
     gateway = one(doc, GATEWAY)["inputs"]["spec"]
     assert address["inputs"]["addressType"] == "INTERNAL"
     assert address["inputs"]["purpose"] == "SHARED_LOADBALANCER_VIP"
@@ -210,7 +234,7 @@ def test_existing_cluster_has_no_gcp_resource_and_no_gmp(plans):
     doc = plans["existing-cluster"]
     assert [r["type"] for r in doc["resources"] if r["type"].startswith("gcp:")] == []
     assert of_type(doc, POD_MONITORING) == []
-    provider = one(doc, K8S_PROVIDER)
+    provider = planview.one(doc, K8S_PROVIDER)
     assert provider["name"] == "existing-cluster" and provider["inputs"]["context"] == "my-cluster"
     infra = release(doc, "llm-d-infra")["values"]["gateway"]
     assert (infra["provider"], infra["gatewayClassName"]) == ("istio", "istio")
@@ -225,13 +249,13 @@ def test_existing_cluster_has_no_gcp_resource_and_no_gmp(plans):
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_kubernetes_object_uses_the_clusters_provider(plans, stack):
     doc = plans[stack]
-    provider = one(doc, K8S_PROVIDER)
+    provider = planview.one(doc, K8S_PROVIDER)
     k8s_objects = [r for r in doc["resources"] if r["type"].startswith("kubernetes:")]
     assert len(k8s_objects) >= 5
     for r in k8s_objects:
         assert r["provider"].startswith(provider["urn"] + "::"), (r["type"], r["name"], r["provider"])
     if stack != "existing-cluster":
-        assert one(doc, CLUSTER)["urn"] in provider["dependencies"]
+        assert planview.one(doc, CLUSTER)["urn"] in provider["dependencies"]
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)

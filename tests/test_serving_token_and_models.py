@@ -11,7 +11,9 @@ import plan.runner as runner
 from plan.mocks import RecordingMonitor
 from plan.runner import Plan, load_config_file, run_plan, stack_file
 from stacks.serving import HF_TOKEN_DIR, HF_TOKEN_FILE, HF_TOKEN_SECRET_KEY, MODEL_HEADER
-from tests.planview import K8S_PROVIDER, of_type, one
+from tests import planview
+from tests.planview import K8S_PROVIDER
+from tests.test_serving import of_type, one
 
 TOKEN = "hf_TestTokenNeverInPlainText0123456789"
 PROJECT = "example-project"
@@ -97,7 +99,9 @@ def test_gke_token_is_a_secret_manager_version_readable_only_by_the_model_server
         for account in accounts
     }
     # No project-wide grant of secret access.
-    assert not [r for r in of_type(doc, "gcp:projects/iAMMember:IAMMember") if "secretmanager" in r["inputs"]["role"]]
+    assert not [
+        r for r in planview.of_type(doc, "gcp:projects/iAMMember:IAMMember") if "secretmanager" in r["inputs"]["role"]
+    ]
 
 
 def test_gke_pods_mount_the_token_through_the_secret_manager_add_on(gke):
@@ -130,7 +134,7 @@ def test_existing_cluster_token_is_a_kubernetes_secret(existing):
     ms = one(doc, RELEASE, "modelservice")
     assert ms["inputs"]["values"]["modelArtifacts"]["authSecretName"] == secret["inputs"]["metadata"]["name"]
     assert secret["urn"] in ms["dependencies"]
-    provider = one(doc, K8S_PROVIDER)["urn"]
+    provider = planview.one(doc, K8S_PROVIDER)["urn"]
     assert secret["provider"].startswith(provider)
 
 
