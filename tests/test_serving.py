@@ -159,6 +159,20 @@ def test_pool_selects_exactly_the_model_pods(plans, stack):
     assert vllm_container(ms)["ports"][0]["containerPort"] == 8000
 
 
+@pytest.mark.parametrize("stack", STACKS)
+def test_endpoint_picker_runs_the_stacks_scheduler_profile(plans, stack):
+    s = settings_of(stack)
+    extension = release(plans[stack], "inferencepool")["values"]["inferenceExtension"]
+    name = extension["pluginsConfigFile"]
+    config = json.loads(extension["pluginsCustomConfig"][name])  # JSON is YAML
+    assert config["kind"] == "EndpointPickerConfig"
+    [profile] = config["schedulingProfiles"]
+    weights = {r["pluginRef"]: r["weight"] for r in profile["plugins"] if "weight" in r}
+    assert weights == {p.name or p.type: p.weight for p in s.serving.plugins if p.weight is not None}
+    assert s.serving.scheduler_profile == "default"
+    assert weights == {"prefix-cache-scorer": 3, "kv-cache-utilization-scorer": 2, "queue-scorer": 2}
+
+
 # ----------------------------------------------------------------------------------------------- gateway
 
 
