@@ -30,7 +30,7 @@ for notice in settings.notices:
     pulumi.log.warn(notice)
 
 # Read as a secret Output, whatever the stack file holds: it never reaches the plan, outputs or logs.
-hf_token = pulumi.Config("llmd").get_secret("hfToken")
+hf_token = pulumi.Config("llmd").get_secret("hfToken") if settings.serving.hf_token_set else None
 if hf_token is not None and not is_config_secret("llmd:hfToken"):
     pulumi.log.warn("llmd:hfToken is stored in plain text: run pulumi config set --secret llmd:hfToken <token>")
 
