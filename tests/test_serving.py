@@ -206,6 +206,7 @@ def test_internal_gateway_on_a_reserved_address_of_the_node_subnet(plans, stack)
     assert address["inputs"]["name"] == f"llmd-{stack}-gateway-ip"
     assert gateway["gatewayClassName"] == "gke-l7-rilb"
     assert gateway["addresses"] == [{"type": "NamedAddress", "value": address["inputs"]["name"]}]
+    assert address["urn"] in one(doc, GATEWAY)["dependencies"]  # the Gateway goes before its address
     assert plans[stack]["outputs"]["internalGatewayAddress"]
 
 
