@@ -153,6 +153,13 @@ def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
                 f"not a plugin type of the pinned scheduler {PINNED.epp_image.name}:{PINNED.scheduler_version}",
                 f"use one of: {', '.join(sorted(valid))}",
             )
+        elif plugin.weight is not None and valid[plugin.type] is not Kind.SCORER:
+            yield Problem(
+                f"{key}.plugins[{i}].weight",
+                plugin.weight,
+                f"{plugin.type} is a {valid[plugin.type]}: only scorers take a weight",
+                "remove the weight",
+            )
         if plugin.weight is not None and plugin.weight <= 0:
             yield Problem(
                 f"{key}.plugins[{i}].weight",

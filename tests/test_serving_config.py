@@ -45,6 +45,13 @@ CASES = [
         "llmd:scheduler.plugins[0].weight",
         "positive weight",
     ),
+    (
+        "weight on a picker",
+        "nvidia-l4",
+        {"llmd:scheduler": {"profile": "custom", "plugins": [{"type": "random-picker", "weight": 2}]}},
+        "llmd:scheduler.plugins[0].weight",
+        "remove the weight",
+    ),
     ("unknown profile", "nvidia-l4", {"llmd:scheduler": {"profile": "fastest"}}, "llmd:scheduler.profile", "custom"),
     (
         "custom profile without plugins",
