@@ -13,12 +13,18 @@ from frontend.settings import Settings
 from frontend.ui import build_ui
 
 API_PREFIX = "/gradio_api"
+# System fonts, so that browsers fetch nothing from outside the app.
+THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
+                          font_mono=["ui-monospace", "monospace"])
 
 
 def create_app(settings: Settings) -> FastAPI:
     client = make_client(settings)
     service = ChatService(settings, client, ModelCatalog(client, settings))
     demo = build_ui(service)
+    # Gradio runs at most ``max_threads`` queued jobs at once (40 unless raised), whatever
+    # the concurrency limit says; it must be set before the queue is created.
+    demo.max_threads = max(40, settings.queue_concurrency)
     demo.queue(default_concurrency_limit=settings.queue_concurrency,
                max_size=settings.queue_max_size or None)
     app = FastAPI(title=settings.title, docs_url=None, redoc_url=None, openapi_url=None)
@@ -27,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    app = gr.mount_gradio_app(app, demo, path="", ssr_mode=False, show_error=True,
+    app = gr.mount_gradio_app(app, demo, path="", ssr_mode=False, show_error=True, theme=THEME,
                               footer_links=["api"], server_name=settings.host, server_port=settings.port)
     app.add_middleware(PadInputs, prefix=API_PREFIX, endpoints={"chat": chat_defaults(settings)})
     return app

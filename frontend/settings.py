@@ -47,7 +47,7 @@ class Settings:
     queue_concurrency: int = 256
     queue_max_size: int = 0
     max_connections: int = 1000
-    stream_interval_s: float = 0.05
+    stream_interval_s: float = 0.1
     default_max_tokens: int = 512
     max_tokens_limit: int = 8192
     default_temperature: float = 0.7

@@ -1,6 +1,8 @@
-"""The Gradio page and the ``chat`` API endpoint."""
+"""The Gradio page and the ``chat`` API endpoint.
 
-from __future__ import annotations
+Annotations stay real objects here (no postponed evaluation): Gradio reads the
+endpoint's type hints on every call, and string hints would be evaluated each time.
+"""
 
 from collections.abc import AsyncIterator
 from typing import Any

@@ -49,8 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--levels", default="50,200,500", help="comma-separated concurrent chats")
     p.add_argument("--rounds", type=int, default=3, help="chats per simulated user at each level")
     p.add_argument("--ttft-ms", type=float, default=200.0)
-    p.add_argument("--itl-ms", type=float, default=20.0)
-    p.add_argument("--output-tokens", type=int, default=16)
+    p.add_argument("--itl-ms", type=float, default=30.0)
+    p.add_argument("--output-tokens", type=int, default=64)
+    p.add_argument("--ramp-seconds", type=float, default=2.0,
+                   help="spread the users' first chats over this many seconds (0: all at once)")
     p.add_argument("--queue-concurrency", type=int, default=0, help="QUEUE_CONCURRENCY (0: app default)")
     p.add_argument("--chat-timeout", type=float, default=60.0, help="seconds per chat before it counts as error")
     p.add_argument("--level-seconds", type=float, default=60.0, help="time cap of one level and target")
@@ -102,8 +104,10 @@ async def run_level(n: int, args: argparse.Namespace, app_url: str, api_base: st
     async def direct(session: aiohttp.ClientSession, i: int) -> Outcome:
         return await direct_chat(session, api_base, MODEL, f"benchmark chat {i}", args.chat_timeout)
 
-    d_out, d_wall, _ = await drive_and_sample(direct, n, args.rounds, args.level_seconds, None)
-    a_out, a_wall, proc = await drive_and_sample(via_app, n, args.rounds, args.level_seconds, app_pid)
+    d_out, d_wall, _ = await drive_and_sample(direct, n, args.rounds, args.level_seconds, args.ramp_seconds,
+                                              None)
+    a_out, a_wall, proc = await drive_and_sample(via_app, n, args.rounds, args.level_seconds,
+                                                 args.ramp_seconds, app_pid)
     return Level(n, summarize(d_out, d_wall), summarize(a_out, a_wall), proc)
 
 
@@ -127,7 +131,7 @@ async def benchmark(args: argparse.Namespace, app_url: str, api_base: str, app_p
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"simulator: ttft {args.ttft_ms:g} ms, itl {args.itl_ms:g} ms, {args.output_tokens} tokens; "
-          f"{args.rounds} chats per user per level", flush=True)
+          f"{args.rounds} chats per user per level, users start over {args.ramp_seconds:g} s", flush=True)
     sim: Child = start_simulator(["--model", MODEL, "--ttft-ms", str(args.ttft_ms), "--itl-ms",
                                   str(args.itl_ms), "--output-tokens", str(args.output_tokens)])
     try:

@@ -23,14 +23,20 @@ class ProcessSample:
     cpu_avg_pct: float = 0.0
 
 
-async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float) -> tuple[list[Outcome], float]:
-    """``concurrency`` users, each doing up to ``rounds`` chats back to back, until ``deadline_s`` passes."""
+async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
+                ramp_s: float = 0.0) -> tuple[list[Outcome], float]:
+    """``concurrency`` users, each doing up to ``rounds`` chats back to back, until ``deadline_s`` passes.
+
+    User ``i`` starts ``i * ramp_s / concurrency`` seconds in, so arrivals are spread
+    instead of all landing in the same instant.
+    """
     outcomes: list[Outcome] = []
     stop_at = time.monotonic() + deadline_s
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def user(i: int) -> None:
+            await asyncio.sleep(i * ramp_s / concurrency)
             for r in range(rounds):
                 if time.monotonic() >= stop_at:
                     return
@@ -58,12 +64,12 @@ async def sample_process(pid: int, done: asyncio.Event, every_s: float = 0.2) ->
     return sample
 
 
-async def drive_and_sample(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
+async def drive_and_sample(chat: Chat, concurrency: int, rounds: int, deadline_s: float, ramp_s: float,
                            pid: int | None) -> tuple[list[Outcome], float, ProcessSample]:
     done = asyncio.Event()
     sampler = asyncio.create_task(sample_process(pid, done)) if pid else None
     try:
-        outcomes, wall = await drive(chat, concurrency, rounds, deadline_s)
+        outcomes, wall = await drive(chat, concurrency, rounds, deadline_s, ramp_s)
     finally:
         done.set()
     sample = await sampler if sampler else ProcessSample()
