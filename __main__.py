@@ -135,3 +135,20 @@ serving = LlmdServing(
 pulumi.export("llmdNamespace", serving.namespace)
 pulumi.export("internalGatewayAddress", serving.internal_gateway_address)
 pulumi.export("servedModel", settings.model.name)
+
+# The public edge (GKE stacks only): Endpoints DNS on a global address, managed TLS, the external gateway
+# with HTTP->HTTPS redirect and IAP, the chat frontend, the dashboard and alert policies.
+if on_gke:
+    from components.edge import EdgeInputs, PublicEdge
+
+    edge = PublicEdge(
+        "edge",
+        settings,
+        EdgeInputs(k8s_provider, serving.namespace, serving.internal_gateway_address),
+        opts=pulumi.ResourceOptions(depends_on=[apis]),
+    )
+    for notice in settings.edge.notices:
+        pulumi.log.warn(notice)
+    pulumi.export("chatUrl", edge.chat_url)
+    pulumi.export("dashboardUrl", edge.dashboard_url)
+    pulumi.export("stressTestServiceAccount", edge.stress_test_service_account)

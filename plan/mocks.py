@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +29,12 @@ def _service_account(inputs: dict[str, Any]) -> dict[str, Any]:
     return {"email": email, "member": f"serviceAccount:{email}"}
 
 
+def _random_id(inputs: dict[str, Any]) -> dict[str, Any]:
+    # A stand-in for the random value (a real preview shows it unknown until created): stable per inputs.
+    seed = json.dumps(inputs, sort_keys=True).encode()
+    return {"hex": hashlib.sha256(seed).hexdigest()[: 2 * int(inputs.get("byteLength", 4))]}
+
+
 def _address(inputs: dict[str, Any]) -> dict[str, Any]:
     # GCP allocates the address: the plan shows the requested one, else a placeholder (an internal one in
     # the default node range, an external one in the documentation range 203.0.113.0/24).
@@ -38,6 +46,7 @@ def _address(inputs: dict[str, Any]) -> dict[str, Any]:
 DERIVED_OUTPUTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "gcp:serviceaccount/account:Account": _service_account,
     "gcp:compute/address:Address": _address,
+    "random:index/randomId:RandomId": _random_id,
 }
 
 

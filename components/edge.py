@@ -1,0 +1,145 @@
+"""The public edge of one GKE stack, wired in order:
+
+global address -> Endpoints DNS name -> managed certificate -> external Gateway (+ HTTP->HTTPS redirect)
+-> HTTPRoute -> frontend Service (IAP policy) -> frontend Deployment (image built by Cloud Build or
+prebuilt) -> internal llm-d gateway; plus the monitoring dashboard and alert policies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.alerts import AlertPolicies
+from components.certificate import ManagedCertificate
+from components.dashboard import MonitoringDashboard
+from components.edge_address import EdgeAddress
+from components.endpoints_dns import EndpointsDns, EndpointsDnsArgs
+from components.external_gateway import ExternalGateway, ExternalGatewayArgs
+from components.frontend import HEALTH_PATH, Frontend, FrontendArgs
+from components.frontend_image import FrontendImage, FrontendImageArgs
+from components.iap_access import IapAccess, IapAccessArgs
+from config.naming import dns_label
+from config.settings import Settings
+
+FRONTEND_NAME = "llmd-chat"
+
+
+@dataclass(frozen=True)
+class EdgeInputs:
+    """What the edge takes from the layers below it."""
+
+    k8s_provider: pulumi.ProviderResource
+    namespace: pulumi.Input[str] | None  # the llm-d namespace; None: the frontend makes its own
+    internal_gateway_address: pulumi.Input[str]
+
+
+class PublicEdge(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: Settings, inputs: EdgeInputs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("llmd:edge:PublicEdge", name, None, opts)
+        edge, names, project = settings.edge, settings.names, settings.project
+        gcp_opts = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        k8s_opts = pulumi.ResourceOptions.merge(gcp_opts, pulumi.ResourceOptions(providers=[inputs.k8s_provider]))
+
+        self.address = EdgeAddress("edge-address", project, names.of("edge-ip"), settings.labels, opts=gcp_opts)
+        self.dns = EndpointsDns(
+            "endpoints",
+            EndpointsDnsArgs(project, edge.endpoints_base, edge.random_suffix, self.address.ip),
+            opts=gcp_opts,
+        )
+        self.certificate = ManagedCertificate(
+            "certificate", project, names.of("chat"), self.dns.host, settings.labels, opts=gcp_opts
+        )
+
+        image: pulumi.Input[str]
+        if edge.frontend.image:
+            self.image: FrontendImage | None = None
+            image = edge.frontend.image
+        else:
+            self.image = FrontendImage(
+                "frontend-image",
+                FrontendImageArgs(project, settings.region, names.of("frontend"), "chat", settings.labels),
+                opts=gcp_opts,
+            )
+            image = self.image.image
+        gateway_url = pulumi.Output.from_input(inputs.internal_gateway_address).apply(lambda a: f"http://{a}")
+        self.frontend = Frontend(
+            "frontend",
+            FrontendArgs(
+                name=FRONTEND_NAME,
+                namespace=inputs.namespace,
+                image=image,
+                gateway_url=gateway_url,
+                model=settings.model.name,
+                request_timeout_seconds=edge.backend_timeout_seconds,
+                replicas=edge.frontend.replicas,
+                queue_concurrency=edge.frontend.queue_concurrency,
+                cpu_request=edge.frontend.cpu_request,
+                memory_request=edge.frontend.memory_request,
+                memory_limit=edge.frontend.memory_limit,
+            ),
+            opts=k8s_opts,
+        )
+        self.access = IapAccess(
+            "iap",
+            IapAccessArgs(
+                project=project,
+                namespace=self.frontend.namespace,
+                service_name=self.frontend.service_name,
+                host=self.dns.host,
+                policy_name=FRONTEND_NAME,
+                timeout_seconds=edge.backend_timeout_seconds,
+                members=edge.members,
+                token_creators=edge.token_creators,
+                stress_test_account_id=dns_label("llmd", settings.stack, "stress", max_len=30),
+                oauth_client_id=edge.oauth_client_id,
+                oauth_client_secret=edge.oauth_client_secret,
+            ),
+            opts=k8s_opts,
+        )
+        self.gateway = ExternalGateway(
+            "gateway",
+            ExternalGatewayArgs(
+                name=f"{FRONTEND_NAME}-external",
+                namespace=self.frontend.namespace,
+                address_name=self.address.name,
+                certificate_map=self.certificate.map_name,
+                host=self.dns.host,
+                service_name=self.frontend.service_name,
+                service_port=self.frontend.port,
+                health_path=HEALTH_PATH,
+            ),
+            # The route goes live only once IAP guards the Service: never a public moment without it.
+            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=[self.access.policy])),
+        )
+        monitored_namespace = inputs.namespace if inputs.namespace is not None else self.frontend.namespace
+        self.dashboard = MonitoringDashboard(
+            "dashboard",
+            project,
+            f"llm-d ({settings.stack})",
+            names.cluster,
+            monitored_namespace,
+            settings.labels,
+            opts=gcp_opts,
+        )
+        self.alerts = AlertPolicies(
+            "alerts",
+            project,
+            settings.stack,
+            edge.alerts,
+            names.cluster,
+            monitored_namespace,
+            settings.labels,
+            opts=gcp_opts,
+        )
+        self.chat_url: pulumi.Output[str] = self.dns.host.apply(lambda host: f"https://{host}")
+        self.dashboard_url = self.dashboard.url
+        self.stress_test_service_account = self.access.stress_test_email
+        self.register_outputs(
+            {
+                "chatUrl": self.chat_url,
+                "dashboardUrl": self.dashboard_url,
+                "stressTestServiceAccount": self.stress_test_service_account,
+            }
+        )

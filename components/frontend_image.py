@@ -1,0 +1,108 @@
+"""The chat app's container image: an Artifact Registry repository and a Cloud Build build run by `pulumi up`.
+
+Why Cloud Build through pulumi-command: the deployer's machine needs no Docker engine (pulumi-docker-build
+would), only gcloud, which the cluster's kubeconfig already needs (gke-gcloud-auth-plugin). The image tag
+is a hash of the app's source, so an unchanged app is not rebuilt and a changed one gets a new tag and a
+rolling update. A prebuilt image from config (`frontend.image`) skips all of this.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_gcp as gcp
+from pulumi_command import local
+
+from components.options import child_options
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The app's folder is the build context (frontend/Dockerfile: `docker build frontend/`); the Docker build
+# in Cloud Build honours its .dockerignore.
+SOURCE_DIR = "frontend"
+DOCKERIGNORE = ".dockerignore"
+
+# Enabling the Cloud Build API here (idempotent) keeps the project API list of the platform layer unchanged
+# for stacks that use a prebuilt image; like every API, it stays enabled after `pulumi destroy`.
+BUILD_SCRIPT = """set -euo pipefail
+gcloud services enable cloudbuild.googleapis.com --project "$PROJECT" --quiet
+gcloud builds submit "$SOURCE_DIR" --tag "$IMAGE" --project "$PROJECT" --region "$REGION" --quiet
+"""
+
+
+def ignore_patterns(root: Path) -> list[str]:
+    path = root / DOCKERIGNORE
+    if not path.exists():
+        return []
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return [line.rstrip("/") for line in lines if line and not line.startswith("#")]
+
+
+def ignored(relative: str, patterns: list[str]) -> bool:
+    """Whether .dockerignore keeps `relative` (a path inside the context) out of the image."""
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        if pattern.startswith("**/"):
+            name = pattern[3:]
+            if any(fnmatch.fnmatch(part, name) for part in parts):
+                return True
+        elif any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
+            return True
+    return False
+
+
+def source_hash(root: Path = PROJECT_DIR / SOURCE_DIR) -> str:
+    """A content hash of what goes into the image (paths and bytes), 12 hex characters: the image tag."""
+    patterns = ignore_patterns(root)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative != "Dockerfile" and ignored(relative, patterns):
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class FrontendImageArgs:
+    project: str
+    region: str
+    repository_id: str
+    image_name: str
+    labels: dict[str, str]
+
+
+class FrontendImage(pulumi.ComponentResource):
+    def __init__(self, name: str, args: FrontendImageArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("llmd:edge:FrontendImage", name, None, opts)
+        child = child_options(self, opts)
+        self.repository = gcp.artifactregistry.Repository(
+            "repository",
+            project=args.project,
+            location=args.region,
+            repository_id=args.repository_id,
+            format="DOCKER",
+            description="Images of the llm-d chat frontend",
+            labels=args.labels,
+            opts=child,
+        )
+        tag = source_hash()
+        registry = f"{args.region}-docker.pkg.dev/{args.project}/{args.repository_id}"
+        image = f"{registry}/{args.image_name}:{tag}"
+        self.build = local.Command(
+            "build",
+            create=BUILD_SCRIPT,
+            interpreter=["/bin/bash", "-c"],
+            dir=str(PROJECT_DIR),
+            environment={"IMAGE": image, "PROJECT": args.project, "REGION": args.region, "SOURCE_DIR": SOURCE_DIR},
+            # A new source hash is a new image: build again. Nothing to undo on delete (the repository goes).
+            triggers=[image],
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.repository])),
+        )
+        # The reference, readable once the build has pushed it.
+        self.image: pulumi.Output[str] = pulumi.Output.all(self.build.id, image).apply(lambda v: v[1])
+        self.register_outputs({"image": self.image})
