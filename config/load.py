@@ -26,6 +26,12 @@ from stacks.accelerators import CATALOG
 from stacks.models import KNOWN_MODELS
 
 S = TypeVar("S", bound=BaseModel)
+# Keys that runbooks people copy from use, with what to do instead.
+KNOWN_MISTAKES: dict[tuple[str, str], str] = {
+    ("gateway", "routePort"): "remove it: an HTTPRoute to an InferencePool takes no port (54321 is Istio's "
+    "placeholder port, not a serving port)",
+    ("gateway", "port"): "remove it: the route reaches the InferencePool, whose targetPorts come from the model server",
+}
 # Every layer whose config this program reads.
 LAYERS = (PLATFORM, serving.SERVING, edge.EDGE)
 SECTIONS = {key: model for layer in LAYERS for key, model in layer.sections.items()}
@@ -40,7 +46,9 @@ def _pydantic_problems(section: str, error: ValidationError) -> list[Problem]:
         key = ".".join([f"{NS}:{section}", *(str(p) for p in err["loc"])])
         if err["type"] == "extra_forbidden":
             valid = ", ".join(f.alias or n for n, f in SECTIONS[section].model_fields.items())
-            problems.append(Problem(key, err["input"], "unknown key", f"check the spelling; valid keys: {valid}"))
+            hint = KNOWN_MISTAKES.get((section, str(err["loc"][-1])))
+            fix = f"{hint}; valid keys: {valid}" if hint else f"check the spelling; valid keys: {valid}"
+            problems.append(Problem(key, err["input"], "unknown key", fix))
         else:
             wanted = re.sub(r"^Input should be ", "", err["msg"])
             problems.append(Problem(key, err["input"], f"invalid ({err['msg'].lower()})", f"make it {wanted}"))
