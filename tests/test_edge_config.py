@@ -182,3 +182,11 @@ def test_truncated_names_stay_unique():
     a = endpoints_base("team-alpha-" + "x" * 40, None, True)
     b = endpoints_base("team-alpha-" + "x" * 40 + "y", None, True)
     assert a != b and a == dns_label("llmd", "team-alpha-" + "x" * 40, max_len=30 - SUFFIX_HEX - 1)
+
+
+@pytest.mark.parametrize("member", ["allUsers", "allAuthenticatedUsers"])
+def test_public_members_are_refused_as_public(member):
+    with pytest.raises(ConfigError) as caught:
+        _load({"llmd:iap": {"members": [member]}})
+    [problem] = caught.value.problems
+    assert problem.key == "llmd:iap.members" and "everyone" in problem.message

@@ -342,3 +342,31 @@ def _default_alerts():
     from config.edge import AlertSettings
 
     return AlertSettings(True, (), 2.0, 5.0, 10.0)
+
+
+EDGE_SOURCES = (
+    "edge",
+    "edge_address",
+    "endpoints_dns",
+    "certificate",
+    "external_gateway",
+    "iap_access",
+    "frontend",
+    "frontend_image",
+    "dashboard",
+    "alerts",
+)
+
+
+@pytest.mark.parametrize("module", EDGE_SOURCES)
+def test_teardown_deletes_every_edge_object(module):
+    """No edge resource skips its delete: GKE's load balancers and NEGs go with the Gateway and Service."""
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "components" / f"{module}.py"
+    keywords = {
+        k.arg for node in ast.walk(ast.parse(source.read_text())) if isinstance(node, ast.Call) for k in node.keywords
+    }
+    assert not keywords & {"deleted_with", "retain_on_delete", "protect"}
+    assert "deletion_policy" not in keywords  # GCP resources keep the provider's default: DELETE
