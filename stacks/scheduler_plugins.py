@@ -19,6 +19,10 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
+# Checked against the registries in the sources: GAIE's EPP runner (the revision llm-d-inference-scheduler
+# v0.6.0 vendors, fd30cb97714a) and llm-d's pkg/plugins/register.go at v0.6.0. Left out on purpose:
+# predicted-latency-scorer (needs the latency-predictor sidecars we do not deploy), test-only filters, and the
+# data-layer and flow-control plugins, which are not scheduling-profile plugins.
 _GAIE = {
     "prefix-cache-scorer": Kind.SCORER,
     "queue-scorer": Kind.SCORER,
@@ -37,10 +41,14 @@ _LLM_D_V0_6 = {
     "no-hit-lru-scorer": Kind.SCORER,
     "precise-prefix-cache-scorer": Kind.SCORER,
     "by-label": Kind.FILTER,
+    "by-label-selector": Kind.FILTER,
     "decode-filter": Kind.FILTER,
     "prefill-filter": Kind.FILTER,
     "pd-profile-handler": Kind.PROFILE_HANDLER,
+    "data-parallel-profile-handler": Kind.PROFILE_HANDLER,
+    "prefill-header-handler": Kind.OTHER,
     "prefix-based-pd-decider": Kind.OTHER,
+    "always-disagg-pd-decider": Kind.OTHER,
 }
 
 PLUGIN_TYPES: dict[str, dict[str, Kind]] = {"v0.6.0": {**_GAIE, **_LLM_D_V0_6}}
