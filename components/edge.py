@@ -31,7 +31,7 @@ class EdgeInputs:
     """What the edge takes from the layers below it."""
 
     k8s_provider: pulumi.ProviderResource
-    namespace: pulumi.Input[str] | None  # the llm-d namespace; None: the frontend makes its own
+    namespace: pulumi.Input[str]  # the llm-d namespace: the chat runs next to the model servers
     internal_gateway_address: pulumi.Input[str]
 
 
@@ -113,13 +113,12 @@ class PublicEdge(pulumi.ComponentResource):
             # The route goes live only once IAP guards the Service: never a public moment without it.
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=[self.access.policy])),
         )
-        monitored_namespace = inputs.namespace if inputs.namespace is not None else self.frontend.namespace
         self.dashboard = MonitoringDashboard(
             "dashboard",
             project,
             f"llm-d ({settings.stack})",
             names.cluster,
-            monitored_namespace,
+            inputs.namespace,
             settings.labels,
             opts=gcp_opts,
         )
@@ -129,7 +128,7 @@ class PublicEdge(pulumi.ComponentResource):
             settings.stack,
             edge.alerts,
             names.cluster,
-            monitored_namespace,
+            inputs.namespace,
             settings.labels,
             opts=gcp_opts,
         )

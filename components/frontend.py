@@ -17,7 +17,7 @@ RUN_AS = 10001
 @dataclass(frozen=True)
 class FrontendArgs:
     name: str  # Deployment, Service and container name
-    namespace: pulumi.Input[str] | None  # None: the component creates a namespace called `name`
+    namespace: pulumi.Input[str]  # the llm-d namespace (the serving layer's)
     image: pulumi.Input[str]
     gateway_url: pulumi.Input[str]  # http://<internal gateway address>
     model: str
@@ -36,8 +36,6 @@ def environment(args: FrontendArgs) -> list[dict[str, pulumi.Input[str]]]:
         {"name": "REQUEST_TIMEOUT_SECONDS", "value": str(args.request_timeout_seconds)},
         {"name": "HOST", "value": "0.0.0.0"},
         {"name": "PORT", "value": str(PORT)},
-        {"name": "GRADIO_ANALYTICS_ENABLED", "value": "False"},
-        {"name": "HF_HUB_OFFLINE", "value": "1"},
     ]
     if args.queue_concurrency is not None:
         env.append({"name": "QUEUE_CONCURRENCY", "value": str(args.queue_concurrency)})
@@ -48,15 +46,7 @@ class Frontend(pulumi.ComponentResource):
     def __init__(self, name: str, args: FrontendArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("llmd:edge:Frontend", name, None, opts)
         child = child_options(self, opts)
-        namespace: pulumi.Input[str]
-        if args.namespace is None:
-            self.namespace_resource: k8s.core.v1.Namespace | None = k8s.core.v1.Namespace(
-                "namespace", metadata={"name": args.name}, opts=child
-            )
-            namespace = self.namespace_resource.metadata.name
-        else:
-            self.namespace_resource = None
-            namespace = args.namespace
+        namespace = args.namespace
         labels = {"app.kubernetes.io/name": args.name, "app.kubernetes.io/part-of": "llm-d"}
         metadata = k8s.meta.v1.ObjectMetaArgs(name=args.name, namespace=namespace, labels=labels)
 

@@ -166,6 +166,9 @@ def iap_members(ctx: Context) -> Iterator[Problem]:
                 "use domain:example.com, group:team@example.com, user:me@example.com or "
                 "serviceAccount:sa@project.iam.gserviceaccount.com",
             )
+    for key, members in (("members", iap.members), ("stressTestTokenCreators", iap.stress_test_token_creators)):
+        for member in sorted({m for m in members if members.count(m) > 1}):
+            yield Problem(f"{NS}:iap.{key}", member, "listed more than once", "list each member once")
     present = f"{NS}:iap" in ctx.raw
     if present and not iap.members and not iap.allow_no_members:
         yield Problem(

@@ -190,3 +190,14 @@ def test_public_members_are_refused_as_public(member):
         _load({"llmd:iap": {"members": [member]}})
     [problem] = caught.value.problems
     assert problem.key == "llmd:iap.members" and "everyone" in problem.message
+
+
+def test_duplicate_members_are_named():
+    with pytest.raises(ConfigError) as caught:
+        _load({"llmd:iap": {"members": ["user:a@example.com", "user:a@example.com"]}})
+    [problem] = caught.value.problems
+    assert (problem.key, problem.value, problem.message) == (
+        "llmd:iap.members",
+        "user:a@example.com",
+        "listed more than once",
+    )
