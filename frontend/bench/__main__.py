@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from frontend.devserver import Child, running_apps, start_simulator
 
 MODEL = "Qwen/Qwen3-0.6B"
 TARGET_ADDED_TTFT_S = 0.050
+CORES = os.cpu_count() or 1
 
 
 @dataclass
@@ -54,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ramp-seconds", type=float, default=2.0,
                    help="spread the users' first chats over this many seconds (0: all at once)")
     p.add_argument("--queue-concurrency", type=int, default=0, help="QUEUE_CONCURRENCY (0: app default)")
+    p.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="extra environment for the app, e.g. STREAM_INTERVAL_MS=200 (repeatable)")
     p.add_argument("--chat-timeout", type=float, default=60.0, help="seconds per chat before it counts as error")
     p.add_argument("--level-seconds", type=float, default=60.0, help="time cap of one level and target")
     return p.parse_args(argv)
@@ -69,7 +73,8 @@ def added(level: Level) -> str:
     return (f"  added by the app: TTFT p50 +{ms(a.ttft_p50 - d.ttft_p50)} ms, p99 +{ms(a.ttft_p99 - d.ttft_p99)} ms;"
             f" total p50 +{ms(a.total_p50 - d.total_p50)} ms, p99 +{ms(a.total_p99 - d.total_p99)} ms;"
             f" app RSS peak {level.proc.rss_peak_mb:.0f} MiB (end {level.proc.rss_end_mb:.0f} MiB),"
-            f" app CPU {level.proc.cpu_avg_pct:.0f}% of one core")
+            f" app CPU {level.proc.cpu_avg_pct:.0f}% of one core; machine load {level.proc.load_avg:.1f}"
+            f" on {CORES} cores")
 
 
 def verdict(levels: list[Level]) -> list[str]:
@@ -89,10 +94,15 @@ def verdict(levels: list[Level]) -> list[str]:
     if bad is None:
         lines.append("  scaled across all levels")
     else:
-        why = ("the app process is CPU-bound (one Python event loop at ~100% of a core)"
-               if bad.proc.cpu_avg_pct >= 85 else
-               f"the app process was at {bad.proc.cpu_avg_pct:.0f}% CPU: the limit is elsewhere "
-               "(queue concurrency, the shared 2-core machine, or the load generator)")
+        if bad.proc.cpu_avg_pct >= 85:
+            why = "the app process is CPU-bound (one Python event loop at ~100% of a core)"
+        elif bad.proc.load_avg > CORES:
+            why = (f"the machine is oversubscribed (load {bad.proc.load_avg:.1f} on {CORES} cores): the app "
+                   f"got {bad.proc.cpu_avg_pct:.0f}% of a core while the simulator and the load generator "
+                   "competed for the rest")
+        else:
+            why = (f"the app process was at {bad.proc.cpu_avg_pct:.0f}% CPU: the limit is elsewhere "
+                   "(queue concurrency or the load generator)")
         lines.append(f"  stops scaling at {bad.concurrency} concurrent chats: {why}")
     return lines
 
@@ -138,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING"}
         if args.queue_concurrency:
             extra["QUEUE_CONCURRENCY"] = str(args.queue_concurrency)
+        extra.update(item.split("=", 1) for item in args.app_env if "=" in item)
         t0 = time.monotonic()
         with running_apps({"bench": (sim.url, extra)}) as children:
             app = children["bench"]

@@ -1,0 +1,41 @@
+"""The benchmark's arithmetic and verdict."""
+
+import math
+
+from frontend.bench.__main__ import Level, verdict
+from frontend.bench.client import Outcome
+from frontend.bench.load import ProcessSample
+from frontend.bench.stats import Summary, percentile, summarize
+
+
+def test_percentiles_use_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([3.0], 99) == 3.0
+    assert math.isnan(percentile([], 50))
+
+
+def test_summary_counts_errors_and_ignores_them_in_latency() -> None:
+    outs = [Outcome(answer="a", ttft_s=0.1, total_s=1.0), Outcome(answer="b", ttft_s=0.3, total_s=2.0),
+            Outcome(error="boom", total_s=9.0), Outcome(answer="", ttft_s=0.2, total_s=0.5)]
+    s = summarize(outs, wall_s=2.0)
+    assert (s.chats, s.errors, s.first_error) == (4, 2, "boom")
+    assert s.chats_per_s == 1.0
+    assert (s.ttft_p50, s.total_p99) == (0.1, 2.0)
+
+
+def summary(ttft: float, per_s: float, errors: int = 0) -> Summary:
+    return Summary(chats=100, errors=errors, wall_s=100 / per_s if per_s else 1.0, ttft_p50=ttft,
+                   ttft_p99=ttft, total_p50=1.0, total_p99=1.0, first_error="x" if errors else "")
+
+
+def test_verdict_names_the_first_level_that_misses() -> None:
+    ok = Level(50, summary(0.20, 20), summary(0.22, 20), ProcessSample(100, 100, 40, 1.0))
+    slow = Level(200, summary(0.20, 80), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5))
+    lines = verdict([ok, slow])
+    assert "50 concurrent chats: OK" in lines[0]
+    assert "added TTFT p50 700 ms" in lines[1]
+    assert "stops scaling at 200" in lines[-1]
+    assert "CPU-bound" in lines[-1]
+    assert verdict([ok])[-1] == "  scaled across all levels"
