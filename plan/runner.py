@@ -139,7 +139,7 @@ def run_plan(stack: str, config: dict[str, Any]) -> Plan:
     project, defaults = _project()
     flat, secret_keys = _flatten(config)
     notices: list[str] = []
-    if "gcp:project" not in flat:
+    if "gcp:project" not in flat and "llmd:existingCluster" not in flat:
         flat["gcp:project"] = PLACEHOLDER_PROJECT
         notices.append(f"gcp:project is not set; planned with the placeholder '{PLACEHOLDER_PROJECT}'")
     full_config = {**defaults, **flat}
