@@ -31,6 +31,7 @@ LABEL_FIELDS: dict[str, tuple[str, ...]] = {
     "gcp:artifactregistry/repository:Repository": ("labels",),
     "gcp:certificatemanager/certificate:Certificate": ("labels",),
     "gcp:certificatemanager/certificateMap:CertificateMap": ("labels",),
+    "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": ("labels",),
     "gcp:monitoring/alertPolicy:AlertPolicy": ("userLabels",),
     "gcp:cloudbuild/trigger:Trigger": ("tags",),
 }

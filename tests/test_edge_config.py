@@ -12,10 +12,9 @@ import pytest
 from config import ConfigError, load_settings
 from config.edge import SUFFIX_HEX, endpoints_base, endpoints_host, endpoints_label, member_problem
 from config.naming import dns_label
-from plan.runner import PlanError, run_plan
 from tests.planview import GKE_STACKS
+from tests.refusal import BASE, assert_refused
 
-BASE: dict[str, Any] = {"gcp:project": "my-project-1", "gcp:region": "us-central1"}
 DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 
 CASES = [
@@ -88,13 +87,7 @@ CASES = [
 
 @pytest.mark.parametrize(("config", "key", "fix"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_edge_value_is_named_with_its_fix_and_nothing_is_registered(config, key, fix):
-    with pytest.raises(PlanError) as caught:
-        run_plan("nvidia-l4", {**BASE, **config})
-    message = str(caught.value)
-    line = next((line for line in message.splitlines() if line.strip().startswith(f"- {key} ")), None)
-    assert line is not None, message
-    assert "Fix:" in line and fix in line, line
-    assert caught.value.registered == 0
+    assert_refused("nvidia-l4", config, key, fix)
 
 
 def _load(config: dict[str, Any], stack: str = "nvidia-l4"):
