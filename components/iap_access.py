@@ -77,6 +77,9 @@ class IapAccess(pulumi.ComponentResource):
                 "default": {
                     "iap": iap,
                     "timeoutSec": args.timeout_seconds,
+                    # Gradio's queue lives in one process: a call's POST and its event stream must reach the
+                    # same replica when the frontend runs several.
+                    "sessionAffinity": {"type": "GENERATED_COOKIE", "cookieTtlSec": args.timeout_seconds},
                     "logging": {"enabled": True, "sampleRate": 1000000},
                 },
                 "targetRef": {"group": "", "kind": "Service", "name": args.service_name},

@@ -160,6 +160,7 @@ def test_iap_guards_exactly_the_frontend_service_with_a_long_timeout(edges, stac
     # The Google-managed OAuth client: IAP on, no client id or secret.
     assert policy["inputs"]["spec"]["default"]["iap"] == {"enabled": True}
     assert policy["inputs"]["spec"]["default"]["timeoutSec"] == DEFAULT_BACKEND_TIMEOUT
+    assert policy["inputs"]["spec"]["default"]["sessionAffinity"]["type"] == "GENERATED_COOKIE"
     assert service["urn"] in policy["dependencies"]
     # The gateway (and so every route) goes live only after the policy exists.
     assert policy["urn"] in one(doc, GATEWAY)["dependencies"]
