@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
 
@@ -25,13 +25,13 @@ Item = str | BaseException | None
 
 
 async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
-                        interval_s: float = 0.0) -> AsyncIterator[str]:
+                        interval_s: Callable[[], float] = lambda: 0.0) -> AsyncIterator[str]:
     """Relay ``source`` through a task of its own, ending it after ``timeout_s`` seconds.
 
     Gradio may advance a generator from different tasks, so the deadline and the
     HTTP stream live in one dedicated task. The first piece is passed on at once;
-    later ones are joined so that at most one update leaves every ``interval_s``,
-    which bounds the app's work per chat under load.
+    later ones are joined so that at most one update leaves every ``interval_s()``
+    seconds, which bounds the app's work per chat under load.
     """
     queue: asyncio.Queue[Item] = asyncio.Queue()
 
@@ -49,7 +49,7 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
     try:
         while True:
             items = [await queue.get()]
-            wait = last + interval_s - time.monotonic()
+            wait = last + interval_s() - time.monotonic()
             if wait > 0 and isinstance(items[0], str):
                 await asyncio.sleep(wait)
             while not queue.empty():
@@ -72,6 +72,13 @@ class ChatService:
         self.settings = settings
         self.client = client
         self.catalog = catalog
+        self.active = 0
+
+    def update_interval(self) -> float:
+        """Spacing of streamed updates: the base, stretched in proportion once many chats stream."""
+        s = self.settings
+        stretch = max(1.0, self.active / s.stream_busy_chats)
+        return min(s.stream_interval_s * stretch, max(s.stream_interval_s, s.stream_interval_max_s))
 
     async def resolve_model(self, model: Any) -> str:
         if isinstance(model, str) and model.strip():
@@ -104,9 +111,10 @@ class ChatService:
         start = time.monotonic()
         first: float | None = None
         answer = ""
+        self.active += 1
         try:
             source = stream_chat(self.client, name, messages, tokens, temp)
-            async for piece in pieces_within(source, timeout, self.settings.stream_interval_s):
+            async for piece in pieces_within(source, timeout, self.update_interval):
                 if first is None:
                     first = time.monotonic() - start
                 answer += piece
@@ -120,6 +128,8 @@ class ChatService:
                 "http_status": failure.status, "error_type": type(e).__name__,
                 "duration_ms": round((time.monotonic() - start) * 1000, 1)})
             raise gr.Error(failure.message, title=ERROR_TITLE, print_exception=False) from e
+        finally:
+            self.active -= 1
         log.info("chat answered", extra={
             "model": name, "turns": len(messages), "answer_chars": len(answer),
             "ttft_ms": round((first or 0.0) * 1000, 1),

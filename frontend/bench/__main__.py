@@ -41,6 +41,15 @@ class Level:
         return self.app.ttft_p50 - self.direct.ttft_p50
 
     @property
+    def cpu_per_chat_s(self) -> float:
+        return self.proc.cpu_s / self.app.chats if self.app.chats else math.nan
+
+    @property
+    def cpu_needed(self) -> float:
+        """Cores the app would need to keep pace with the direct chat rate."""
+        return self.cpu_per_chat_s * self.direct.chats_per_s
+
+    @property
     def efficiency(self) -> float:
         return self.app.chats_per_s / self.direct.chats_per_s if self.direct.chats_per_s else 0.0
 
@@ -73,8 +82,8 @@ def added(level: Level) -> str:
     return (f"  added by the app: TTFT p50 +{ms(a.ttft_p50 - d.ttft_p50)} ms, p99 +{ms(a.ttft_p99 - d.ttft_p99)} ms;"
             f" total p50 +{ms(a.total_p50 - d.total_p50)} ms, p99 +{ms(a.total_p99 - d.total_p99)} ms;"
             f" app RSS peak {level.proc.rss_peak_mb:.0f} MiB (end {level.proc.rss_end_mb:.0f} MiB),"
-            f" app CPU {level.proc.cpu_avg_pct:.0f}% of one core; machine load {level.proc.load_avg:.1f}"
-            f" on {CORES} cores")
+            f" app CPU {level.proc.cpu_avg_pct:.0f}% of one core, {level.cpu_per_chat_s * 1000:.1f} ms per chat;"
+            f" machine load {level.proc.load_avg:.1f} on {CORES} cores")
 
 
 def verdict(levels: list[Level]) -> list[str]:
@@ -94,7 +103,11 @@ def verdict(levels: list[Level]) -> list[str]:
     if bad is None:
         lines.append("  scaled across all levels")
     else:
-        if bad.proc.cpu_avg_pct >= 85:
+        if bad.cpu_needed >= 0.85:
+            why = (f"CPU: at {bad.cpu_per_chat_s * 1000:.1f} ms of app CPU per chat, keeping pace with "
+                   f"{bad.direct.chats_per_s:.0f} chats/s needs {bad.cpu_needed:.0%} of a core, and one process "
+                   f"runs one Python event loop (it got {bad.proc.cpu_avg_pct:.0f}% of a core here)")
+        elif bad.proc.cpu_avg_pct >= 85:
             why = "the app process is CPU-bound (one Python event loop at ~100% of a core)"
         elif bad.proc.load_avg > CORES:
             why = (f"the machine is oversubscribed (load {bad.proc.load_avg:.1f} on {CORES} cores): the app "

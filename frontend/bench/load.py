@@ -22,6 +22,7 @@ class ProcessSample:
     rss_end_mb: float = 0.0
     cpu_avg_pct: float = 0.0
     load_avg: float = 0.0
+    cpu_s: float = 0.0
 
 
 async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
@@ -49,11 +50,12 @@ async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
 
 
 async def sample_process(pid: int, done: asyncio.Event, every_s: float = 0.2) -> ProcessSample:
-    """Peak and final resident memory and mean CPU of process ``pid`` until ``done`` is set,
-    and the machine's 1-minute load average at the end."""
+    """Peak and final resident memory, mean CPU and CPU seconds of process ``pid`` until
+    ``done`` is set, and the machine's 1-minute load average at the end."""
     proc = psutil.Process(pid)
     sample = ProcessSample()
     proc.cpu_percent(None)
+    start_cpu = sum(proc.cpu_times()[:2])
     cpu: list[float] = []
     while not done.is_set():
         rss = proc.memory_info().rss / 2**20
@@ -64,6 +66,7 @@ async def sample_process(pid: int, done: asyncio.Event, every_s: float = 0.2) ->
     sample.rss_end_mb = proc.memory_info().rss / 2**20
     sample.cpu_avg_pct = sum(cpu) / len(cpu) if cpu else 0.0
     sample.load_avg = psutil.getloadavg()[0]
+    sample.cpu_s = sum(proc.cpu_times()[:2]) - start_cpu
     return sample
 
 

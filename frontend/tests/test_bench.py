@@ -31,11 +31,12 @@ def summary(ttft: float, per_s: float, errors: int = 0) -> Summary:
 
 
 def test_verdict_names_the_first_level_that_misses() -> None:
-    ok = Level(50, summary(0.20, 20), summary(0.22, 20), ProcessSample(100, 100, 40, 1.0))
-    slow = Level(200, summary(0.20, 80), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5))
+    ok = Level(50, summary(0.20, 20), summary(0.22, 20), ProcessSample(100, 100, 40, 1.0, cpu_s=1.0))
+    slow = Level(200, summary(0.20, 80), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5, cpu_s=1.5))
     lines = verdict([ok, slow])
     assert "50 concurrent chats: OK" in lines[0]
     assert "added TTFT p50 700 ms" in lines[1]
     assert "stops scaling at 200" in lines[-1]
-    assert "CPU-bound" in lines[-1]
+    assert slow.cpu_per_chat_s == 0.015
+    assert "needs 120% of a core" in lines[-1]
     assert verdict([ok])[-1] == "  scaled across all levels"

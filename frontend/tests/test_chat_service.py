@@ -101,3 +101,11 @@ def test_logs_never_hold_the_conversation(caplog: pytest.LogCaptureFixture) -> N
     assert any('"chat answered"' in line for line in lines)
     assert any('"chat failed"' in line for line in lines)
     assert not any(secret in line for line in lines)
+
+
+def test_update_spacing_stretches_with_load_up_to_a_cap() -> None:
+    service = service_for("http://127.0.0.1:1", stream_interval_s=0.1, stream_interval_max_s=0.5,
+                          stream_busy_chats=50)
+    for active, expected in [(0, 0.1), (50, 0.1), (100, 0.2), (200, 0.4), (1000, 0.5)]:
+        service.active = active
+        assert service.update_interval() == pytest.approx(expected)
