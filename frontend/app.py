@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -27,7 +30,12 @@ def create_app(settings: Settings) -> FastAPI:
     demo.max_threads = max(40, settings.queue_concurrency)
     demo.queue(default_concurrency_limit=settings.queue_concurrency,
                max_size=settings.queue_max_size or None)
-    app = FastAPI(title=settings.title, docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await client.close()
+
+    app = FastAPI(title=settings.title, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

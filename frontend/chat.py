@@ -13,7 +13,7 @@ import gradio as gr
 from openai import AsyncOpenAI
 
 from frontend.backend import ModelCatalog, stream_chat
-from frontend.errors import EmptyReply, describe
+from frontend.errors import EmptyReply, causes, describe
 from frontend.history import build_messages
 from frontend.settings import Settings
 
@@ -74,6 +74,9 @@ class ChatService:
         self.catalog = catalog
         self.active = 0
 
+    async def aclose(self) -> None:
+        await self.client.close()
+
     def update_interval(self) -> float:
         """Spacing of streamed updates: the base, stretched in proportion once many chats stream."""
         s = self.settings
@@ -126,6 +129,7 @@ class ChatService:
             log.warning("chat failed", extra={
                 "model": name, "turns": len(messages), "error_kind": failure.kind,
                 "http_status": failure.status, "error_type": type(e).__name__,
+                "error_cause": type(causes(e)[-1]).__name__,
                 "duration_ms": round((time.monotonic() - start) * 1000, 1)})
             raise gr.Error(failure.message, title=ERROR_TITLE, print_exception=False) from e
         finally:

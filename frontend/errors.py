@@ -19,6 +19,8 @@ class EmptyReply(Exception):
     """The model service ended the answer without any text."""
 
 
+UNREACHABLE = Failure("unreachable", "The model service is unreachable or the connection was cut. "
+                                    "Please try again in a moment.")
 STATUS_MESSAGES = {
     400: ("bad_request", "The model service rejected the request (HTTP 400). "
                          "The conversation may be too long: start a new chat or lower max tokens."),
@@ -36,8 +38,29 @@ STATUS_MESSAGES = {
 }
 
 
+def causes(error: BaseException) -> list[BaseException]:
+    """``error`` and the exceptions it was raised from, outermost first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def refused(error: BaseException) -> bool:
+    """True when a connection failure (not a timeout) lies underneath ``error``.
+
+    The aiohttp transport reports a refused connection as a connect timeout;
+    the operating system's error further down says what really happened.
+    """
+    return any(isinstance(c, OSError) and not isinstance(c, TimeoutError) for c in causes(error))
+
+
 def describe(error: BaseException, timeout_s: float) -> Failure:
     """A user-facing description of ``error``; never includes the conversation."""
+    if isinstance(error, openai.APIConnectionError | httpx2.TransportError) and refused(error):
+        return UNREACHABLE
     if isinstance(error, openai.APITimeoutError | TimeoutError | httpx2.TimeoutException):
         return Failure("timeout", f"The model did not answer within {timeout_s:g} seconds. Please try again.")
     if isinstance(error, openai.APIStatusError):
@@ -49,8 +72,7 @@ def describe(error: BaseException, timeout_s: float) -> Failure:
             return Failure("server_error", f"The model service failed (HTTP {status}). Please try again.", status)
         return Failure("rejected", f"The model service refused the request (HTTP {status}).", status)
     if isinstance(error, openai.APIConnectionError | httpx2.TransportError):
-        return Failure("unreachable", "The model service is unreachable or the connection was cut. "
-                                      "Please try again in a moment.")
+        return UNREACHABLE
     if isinstance(error, EmptyReply):
         return Failure("empty", "The model returned an empty answer. Please try again.")
     if isinstance(error, openai.APIError):

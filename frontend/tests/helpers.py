@@ -20,8 +20,17 @@ def service_for(base_url: str, **overrides: Any) -> ChatService:
     return ChatService(settings, client, ModelCatalog(client, settings))
 
 
-def run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    return asyncio.run(make())
+def run(make: Callable[[], Coroutine[Any, Any, T]], service: ChatService | None = None) -> T:
+    """Run one coroutine on a fresh event loop; close ``service``'s client there afterwards."""
+
+    async def go() -> T:
+        try:
+            return await make()
+        finally:
+            if service is not None:
+                await service.aclose()
+
+    return asyncio.run(go())
 
 
 async def collect(stream: AsyncIterator[str]) -> list[str]:

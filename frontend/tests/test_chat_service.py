@@ -17,7 +17,7 @@ HISTORY: list[dict[str, Any]] = [
 
 def answers(url: str, message: Any, history: Any = None, **overrides: Any) -> list[str]:
     service = service_for(url, default_model=MODEL, **overrides)
-    return run(lambda: collect(service.respond(message, history, "", 64, 0.5)))
+    return run(lambda: collect(service.respond(message, history, "", 64, 0.5)), service)
 
 
 def error_of(url: str, **overrides: Any) -> str:
@@ -50,7 +50,7 @@ def test_history_reaches_the_model() -> None:
 def test_max_tokens_is_sent() -> None:
     with running_simulator(SimulatorConfig(ttft_ms=0, itl_ms=0, output_tokens=50)) as url:
         service = service_for(url, default_model=MODEL)
-        got = run(lambda: collect(service.respond("hi", [], MODEL, 3, 0.0)))
+        got = run(lambda: collect(service.respond("hi", [], MODEL, 3, 0.0)), service)
     assert got[-1] == "[sim] received 1 message; alpha bravo"
 
 
@@ -65,7 +65,7 @@ def test_unknown_model_is_explained() -> None:
     with running_simulator(SimulatorConfig()) as url:
         service = service_for(url, default_model=MODEL)
         with pytest.raises(gr.Error) as caught:
-            run(lambda: collect(service.respond("hi", [], "no/such-model", 8, 0.0)))
+            run(lambda: collect(service.respond("hi", [], "no/such-model", 8, 0.0)), service)
     assert "not served" in str(caught.value.message)
 
 

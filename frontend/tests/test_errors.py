@@ -37,3 +37,21 @@ def test_connection_errors_and_others() -> None:
     assert describe(EmptyReply(), 1).kind == "empty"
     assert describe(openai.APIError("bad", REQUEST, body=None), 1).kind == "api_error"
     assert describe(KeyError("x"), 1).kind == "internal"
+
+
+def raised_from(*chain: BaseException) -> BaseException:
+    """The first exception, raised from the second, raised from the third..."""
+    for outer, inner in zip(chain, chain[1:], strict=False):
+        outer.__cause__ = inner
+    return chain[0]
+
+
+def test_refused_connection_reported_as_timeout_is_unreachable() -> None:
+    error = raised_from(openai.APITimeoutError(request=REQUEST), httpx2.ConnectTimeout("cannot connect"),
+                        ConnectionRefusedError(111, "refused"))
+    assert describe(error, 600).kind == "unreachable"
+
+
+def test_real_connect_timeout_stays_a_timeout() -> None:
+    error = raised_from(openai.APITimeoutError(request=REQUEST), httpx2.ConnectTimeout("slow"), TimeoutError())
+    assert describe(error, 600).kind == "timeout"

@@ -30,3 +30,5 @@ def test_local_runner_prints_a_working_url_and_stops() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
