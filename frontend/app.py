@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse
 from frontend.backend import ModelCatalog, make_client
 from frontend.chat import ChatService
 from frontend.padding import PadInputs
+from frontend.routing import RouteApi
 from frontend.settings import Settings
-from frontend.ui import build_ui
+from frontend.ui import build_api, build_ui
 
 API_PREFIX = "/gradio_api"
+API_MOUNT = "/_api"
 # System fonts, so that browsers fetch nothing from outside the app.
 THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                           font_mono=["ui-monospace", "monospace"])
@@ -24,12 +26,8 @@ THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
 def create_app(settings: Settings) -> FastAPI:
     client = make_client(settings)
     service = ChatService(settings, client, ModelCatalog(client, settings))
-    demo = build_ui(service)
-    # Gradio runs at most ``max_threads`` queued jobs at once (40 unless raised), whatever
-    # the concurrency limit says; it must be set before the queue is created.
-    demo.max_threads = max(40, settings.queue_concurrency)
-    demo.queue(default_concurrency_limit=settings.queue_concurrency,
-               max_size=settings.queue_max_size or None)
+    demo = with_queue(build_ui(service), settings)
+    api = with_queue(build_api(service), settings)
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -41,10 +39,21 @@ def create_app(settings: Settings) -> FastAPI:
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    app = gr.mount_gradio_app(app, demo, path="", ssr_mode=False, show_error=True, theme=THEME,
-                              footer_links=["api"], server_name=settings.host, server_port=settings.port)
-    app.add_middleware(PadInputs, prefix=API_PREFIX, endpoints={"chat": chat_defaults(settings)})
+    common = {"ssr_mode": False, "show_error": True, "server_name": settings.host, "server_port": settings.port}
+    app = gr.mount_gradio_app(app, api, path=API_MOUNT, footer_links=[], **common)
+    app = gr.mount_gradio_app(app, demo, path="", theme=THEME, footer_links=["api"], **common)
+    app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": chat_defaults(settings)})
+    app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT)
     return app
+
+
+def with_queue(blocks: gr.Blocks, settings: Settings) -> gr.Blocks:
+    # Gradio runs at most ``max_threads`` queued jobs at once (40 unless raised), whatever
+    # the concurrency limit says; it must be set before the queue is created.
+    blocks.max_threads = max(40, settings.queue_concurrency)
+    blocks.queue(default_concurrency_limit=settings.queue_concurrency,
+                 max_size=settings.queue_max_size or None)
+    return blocks
 
 
 def chat_defaults(settings: Settings) -> list[object]:

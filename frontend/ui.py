@@ -76,3 +76,10 @@ def build_ui(service: ChatService) -> gr.Blocks:
 
         demo.load(refresh_models, outputs=model, api_visibility="private", queue=False)
     return demo
+
+
+def build_api(service: ChatService) -> gr.Blocks:
+    """An app holding only the ``chat`` endpoint, for scripted clients."""
+    with gr.Blocks(title=service.settings.title, analytics_enabled=False) as api:
+        gr.api(chat_endpoint(service), api_name="chat")
+    return api

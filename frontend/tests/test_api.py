@@ -57,3 +57,5 @@ def test_health_and_api_description(apps: dict[str, str]) -> None:
                                                      "temperature"]
     assert [p["parameter_has_default"] for p in params] == [False, True, True, True, True]
     assert "/chat_page" not in info["named_endpoints"]
+    with urllib.request.urlopen(apps["ok"] + "/_api/gradio_api/info", timeout=5) as r:
+        assert list(json.load(r)["named_endpoints"]) == ["/chat"]
