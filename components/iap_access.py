@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,9 +34,10 @@ def host_expression(host: str) -> str:
 
 
 def binding_name(member: str) -> str:
-    """A stable, readable resource name for one member's binding."""
+    """A stable, readable resource name for one member's binding; the hash keeps john.doe and john-doe apart."""
     kind, _, value = member.partition(":")
-    return f"{kind}-{value}".lower().replace("@", "-at-").replace(".", "-")
+    readable = f"{kind}-{value}".lower().replace("@", "-at-").replace(".", "-")
+    return f"{readable}-{hashlib.sha256(member.encode()).hexdigest()[:6]}"
 
 
 @dataclass(frozen=True)

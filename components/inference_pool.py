@@ -123,7 +123,7 @@ class InferencePool(pulumi.ComponentResource):
         super().__init__("llmd:serving:InferencePool", name, None, opts)
         self.values = inference_pool_values(args)
         self.release = k8s.helm.v3.Release(
-            "inferencepool",
+            f"{name}-inferencepool",
             name=args.release_name,
             namespace=args.namespace,
             values=self.values.to_values(),

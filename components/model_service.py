@@ -176,13 +176,13 @@ class ModelService(pulumi.ComponentResource):
         super().__init__("llmd:serving:ModelService", name, None, opts)
         child = child_options(self, opts)
         self.service_account = k8s.core.v1.ServiceAccount(
-            "service-account",
+            f"{name}-service-account",
             metadata={"name": service_account_name(args.model), "namespace": args.namespace},
             opts=child,
         )
         self.values = model_service_values(args)
         self.release = k8s.helm.v3.Release(
-            "modelservice",
+            f"{name}-modelservice",
             name=release_name(args.model),
             namespace=args.namespace,
             values=self.values.to_values(),

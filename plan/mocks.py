@@ -88,6 +88,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.stack_urn = ""
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        if request.type != "pulumi:pulumi:Stack":
+            urn = self.make_urn(request.parent, request.type, request.name)
+            if any(r.urn == urn for r in self.registrations):
+                # The engine refuses this too: a URN is the chain of parent types plus the name.
+                raise ValueError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = response.urn

@@ -371,3 +371,16 @@ def test_teardown_deletes_every_edge_object(module):
     }
     assert not keywords & {"deleted_with", "retain_on_delete", "protect"}
     assert "deletion_policy" not in keywords  # GCP resources keep the provider's default: DELETE
+
+
+def test_members_that_differ_only_in_punctuation_get_their_own_bindings():
+    members = ["user:john.doe@example.com", "user:john-doe@example.com"]
+    plan = run_plan(
+        "nvidia-l4", {"gcp:project": "my-project-1", "gcp:region": "us-central1", "llmd:iap": {"members": members}}
+    )
+    bound = [
+        r.inputs["member"]
+        for r in plan.registrations
+        if r.type == "gcp:iap/webIamMember:WebIamMember" and r.inputs.get("member") in members
+    ]
+    assert sorted(bound) == sorted(members)

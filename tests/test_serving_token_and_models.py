@@ -86,7 +86,9 @@ def test_gke_token_is_a_secret_manager_version_readable_only_by_the_model_server
     assert version["inputs"]["secretData"] == "[secret]"
     assert one(doc, SECRET)["urn"] in version["dependencies"]
     accounts = {
-        r["inputs"]["values"]["serviceAccountOverride"] for r in of_type(doc, RELEASE) if r["name"] == "modelservice"
+        r["inputs"]["values"]["serviceAccountOverride"]
+        for r in of_type(doc, RELEASE)
+        if r["name"].endswith("-modelservice")
     }
     ksas = {r["inputs"]["metadata"]["name"] for r in of_type(doc, "kubernetes:core/v1:ServiceAccount")}
     assert accounts == ksas == {"vllm-llama-3-1-8b-instruct", "vllm-qwen3-8b"}
@@ -112,7 +114,7 @@ def test_gke_pods_mount_the_token_through_the_secret_manager_add_on(gke):
     assert resource in spc["spec"]["parameters"]["secrets"]
     assert of_type(doc, K8S_SECRET) == []
     version = one(doc, SECRET_VERSION)["urn"]
-    for ms in (r for r in of_type(doc, RELEASE) if r["name"] == "modelservice"):
+    for ms in (r for r in of_type(doc, RELEASE) if r["name"].endswith("-modelservice")):
         values = ms["inputs"]["values"]
         [volume] = [v for v in values["decode"]["volumes"] if "csi" in v]
         assert volume["csi"]["driver"] == "secrets-store-gke.csi.k8s.io"
@@ -150,13 +152,13 @@ def test_a_second_model_is_its_own_pool_routed_by_model_name(gke):
     pools = {
         r["inputs"]["values"]["inferencePool"]["modelServers"]["matchLabels"]["llm-d.ai/model"]: r
         for r in of_type(doc, RELEASE)
-        if r["name"] == "inferencepool"
+        if r["name"].endswith("-inferencepool")
     }
     assert set(pools) == {"llama-3-1-8b-instruct", "qwen3-8b"}
     models = {
         r["inputs"]["values"]["modelArtifacts"]["labels"]["llm-d.ai/model"]: r["inputs"]["values"]
         for r in of_type(doc, RELEASE)
-        if r["name"] == "modelservice"
+        if r["name"].endswith("-modelservice")
     }
     assert models["qwen3-8b"]["modelArtifacts"]["name"] == "Qwen/Qwen3-8B"
     rules = one(doc, ROUTE)["inputs"]["spec"]["rules"]
