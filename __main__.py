@@ -75,7 +75,9 @@ if on_gke:
             master_authorized_networks=tuple((n.cidr, n.name) for n in settings.cluster.master_authorized_networks),
             labels=settings.labels,
         ),
-        opts=pulumi.ResourceOptions(depends_on=[apis, node_identity]),
+        # The whole network, not only the subnet it names: the proxy-only subnet, NAT and firewall rules must
+        # exist before GKE programs gateways, and outlive them on destroy.
+        opts=pulumi.ResourceOptions(depends_on=[apis, node_identity, network]),
     )
     pools_opts = pulumi.ResourceOptions(depends_on=[node_identity])
     system_pool = NodePool(

@@ -111,7 +111,11 @@ class ExternalGateway(pulumi.ComponentResource):
                 "default": {
                     "config": {
                         "type": "HTTP",
-                        "httpHealthCheck": {"port": args.service_port, "requestPath": args.health_path},
+                        "httpHealthCheck": {
+                            "portSpecification": "USE_FIXED_PORT",
+                            "port": args.service_port,
+                            "requestPath": args.health_path,
+                        },
                     }
                 },
                 "targetRef": {"group": "", "kind": "Service", "name": args.service_name},

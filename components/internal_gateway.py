@@ -173,7 +173,11 @@ class InternalGateway(pulumi.ComponentResource):
                             "checkIntervalSec": 2,
                             "config": {
                                 "type": "HTTP",
-                                "httpHealthCheck": {"requestPath": "/health", "port": VLLM_PORT},
+                                "httpHealthCheck": {
+                                    "requestPath": "/health",
+                                    "portSpecification": "USE_FIXED_PORT",
+                                    "port": VLLM_PORT,
+                                },
                             },
                         },
                     },

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from config.errors import Problem
-from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection
+from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection, SystemPoolSection
 from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile
 from stacks.models import KNOWN_MODELS
 
@@ -220,6 +220,34 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
         )
 
 
+# General-purpose families that boot from pd-balanced (N4 and C4 boot only from Hyperdisk).
+SYSTEM_MACHINE = re.compile(r"^(e2|n1|n2|n2d|c2|c2d|c3|c3d|t2d)-(standard|highmem|highcpu)-[0-9]+$")
+
+
+def system_pool(ctx: Context) -> Iterator[Problem]:
+    pool = ctx.section("systemPool", SystemPoolSection)
+    if pool is None:
+        return
+    if not SYSTEM_MACHINE.match(pool.machine_type):
+        yield Problem(
+            f"{NS}:systemPool.machineType",
+            pool.machine_type,
+            "not a general-purpose machine type that boots from pd-balanced",
+            "use a type such as e2-standard-4, n2-standard-4 or c3-standard-4",
+        )
+    if pool.min_nodes > pool.max_nodes:
+        yield Problem(
+            f"{NS}:systemPool.minNodes",
+            pool.min_nodes,
+            f"more than maxNodes ({pool.max_nodes})",
+            "make minNodes <= maxNodes",
+        )
+    if pool.max_nodes < 1:
+        yield Problem(
+            f"{NS}:systemPool.maxNodes", pool.max_nodes, "the system pool runs the endpoint picker", "use 1 or more"
+        )
+
+
 def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
     if ctx.model is None or ctx.accelerator is None:
         return
@@ -371,6 +399,7 @@ RULES: tuple[Rule, ...] = (
     machine_carries_accelerator,
     capacity_supported,
     pool_size,
+    system_pool,
     tensor_parallel_fits_node,
     model_name,
     model_fits,

@@ -6,6 +6,7 @@ REQUIRED_APIS = (
     "cloudresourcemanager.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
+    "containerfilesystem.googleapis.com",  # image streaming (node pools' gcfs_config)
     "endpoints.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
@@ -26,6 +27,8 @@ NODE_SERVICE_ACCOUNT_ROLES = (
     "roles/monitoring.viewer",
     "roles/stackdriver.resourceMetadata.writer",
     "roles/artifactregistry.reader",
+    # Image streaming from Artifact Registry with a custom node service account needs it (GKE docs).
+    "roles/serviceusage.serviceUsageConsumer",
 )
 
 # Google Cloud load balancer health checks come from these ranges.

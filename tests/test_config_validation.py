@@ -165,6 +165,27 @@ CASES = [
         "llmd:cluster.masterAuthorizedNetworks",
         "your own ranges",
     ),
+    (
+        "system pool machine type misspelled",
+        "nvidia-l4",
+        {"llmd:systemPool": {"machineType": "e2-standrd-4"}},
+        "llmd:systemPool.machineType",
+        "e2-standard-4",
+    ),
+    (
+        "system pool on a Hyperdisk-only family",
+        "nvidia-l4",
+        {"llmd:systemPool": {"machineType": "n4-standard-4"}},
+        "llmd:systemPool.machineType",
+        "pd-balanced",
+    ),
+    (
+        "system pool min above max",
+        "nvidia-l4",
+        {"llmd:systemPool": {"minNodes": 5, "maxNodes": 2}},
+        "llmd:systemPool.minNodes",
+        "minNodes <= maxNodes",
+    ),
     ("project id with capitals", "nvidia-l4", {"gcp:project": "My Project"}, "gcp:project", "project id"),
     (
         "min above max nodes",

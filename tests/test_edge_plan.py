@@ -225,6 +225,7 @@ def test_frontend_deployment_is_hardened_and_points_at_the_internal_gateway(plan
     # The health check of the load balancer uses the same path.
     health = one(doc, HEALTH_CHECK)["inputs"]["spec"]
     assert health["default"]["config"]["httpHealthCheck"]["requestPath"] == "/healthz"
+    assert health["default"]["config"]["httpHealthCheck"]["portSpecification"] == "USE_FIXED_PORT"
     assert health["targetRef"]["name"] == one(doc, SERVICE)["inputs"]["metadata"]["name"]
 
 

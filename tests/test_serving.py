@@ -222,7 +222,11 @@ def test_one_long_backend_policy_and_a_health_check_per_pool(plans, stack):
     assert policy["default"]["timeoutSec"] >= MIN_BACKEND_TIMEOUT_S
     [health] = [p["inputs"]["spec"] for p in of_type(doc, HEALTH_CHECK)]
     assert health["targetRef"] == target
-    assert health["default"]["config"]["httpHealthCheck"] == {"requestPath": "/health", "port": 8000}
+    assert health["default"]["config"]["httpHealthCheck"] == {
+        "requestPath": "/health",
+        "portSpecification": "USE_FIXED_PORT",
+        "port": 8000,
+    }
 
 
 # ----------------------------------------------------------------------------------------------- metrics
@@ -279,7 +283,8 @@ def test_load_balancer_objects_go_before_the_node_pools_and_cluster(plans, stack
     (and so on the cluster) is deleted first, so GKE's controllers remove their load balancers and NEGs
     while the cluster still runs."""
     doc = plans[stack]
-    pools = {r["urn"] for r in of_type(doc, NODE_POOL)}
+    pools = {r["urn"] for r in planview.of_type(doc, NODE_POOL)}
+    assert len(pools) == 2
     for token in (GATEWAY, ROUTE, BACKEND_POLICY, HEALTH_CHECK, RELEASE):
         for r in of_type(doc, token):
             assert pools <= set(r["dependencies"]), (token, r["name"])
