@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -31,9 +32,12 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
     Gradio may advance a generator from different tasks, so the deadline and the
     HTTP stream live in one dedicated task. The first piece is passed on at once;
     later ones are joined so that at most one update leaves every ``interval_s()``
-    seconds, which bounds the app's work per chat under load.
+    seconds, which bounds the app's work per chat under load. The end of the
+    stream is passed on at once.
     """
     queue: asyncio.Queue[Item] = asyncio.Queue()
+
+    finished = asyncio.Event()
 
     async def produce() -> None:
         try:
@@ -43,6 +47,8 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
             queue.put_nowait(None)
         except Exception as e:
             queue.put_nowait(e)
+        finally:
+            finished.set()
 
     task = asyncio.create_task(produce())
     last = float("-inf")
@@ -50,8 +56,9 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
         while True:
             items = [await queue.get()]
             wait = last + interval_s() - time.monotonic()
-            if wait > 0 and isinstance(items[0], str):
-                await asyncio.sleep(wait)
+            if wait > 0 and isinstance(items[0], str) and not finished.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(finished.wait(), wait)
             while not queue.empty():
                 items.append(queue.get_nowait())
             text = "".join(i for i in items if isinstance(i, str))

@@ -67,6 +67,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--queue-concurrency", type=int, default=0, help="QUEUE_CONCURRENCY (0: app default)")
     p.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
                    help="extra environment for the app, e.g. STREAM_INTERVAL_MS=200 (repeatable)")
+    p.add_argument("--no-pin", dest="pin", action="store_false",
+                   help="do not give the app a core of its own (by default the app runs on core 0 and the "
+                        "simulator and load generator on the others)")
     p.add_argument("--chat-timeout", type=float, default=60.0, help="seconds per chat before it counts as error")
     p.add_argument("--level-seconds", type=float, default=60.0, help="time cap of one level and target")
     return p.parse_args(argv)
@@ -151,6 +154,17 @@ async def benchmark(args: argparse.Namespace, app_url: str, api_base: str, app_p
     return levels
 
 
+def pin_cores(app_pid: int, others: list[int]) -> str:
+    """Run the app alone on core 0 and ``others`` on the remaining cores, where there are two or more."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return "one core: nothing pinned"
+    os.sched_setaffinity(app_pid, {cores[0]})
+    for pid in others:
+        os.sched_setaffinity(pid, set(cores[1:]))
+    return f"pinned: app on core {cores[0]}, simulator and load generator on cores {cores[1:]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"simulator: ttft {args.ttft_ms:g} ms, itl {args.itl_ms:g} ms, {args.output_tokens} tokens; "
@@ -165,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         with running_apps({"bench": (sim.url, extra)}) as children:
             app = children["bench"]
+            if args.pin:
+                print(pin_cores(app.pid, [sim.pid, os.getpid()]), flush=True)
             print(f"app ready in {time.monotonic() - t0:.1f} s at {app.url} (pid {app.pid})", flush=True)
             levels = asyncio.run(benchmark(args, app.url, sim.url + "/v1", app.pid))
     finally:

@@ -1,4 +1,5 @@
 import logging
+import time
 from typing import Any
 
 import gradio as gr
@@ -109,3 +110,14 @@ def test_update_spacing_stretches_with_load_up_to_a_cap() -> None:
     for active, expected in [(0, 0.1), (50, 0.1), (100, 0.2), (200, 0.4), (1000, 0.5)]:
         service.active = active
         assert service.update_interval() == pytest.approx(expected)
+
+
+def test_the_end_of_the_answer_is_not_held_back_by_the_spacing() -> None:
+    with running_simulator(SimulatorConfig(ttft_ms=0, itl_ms=20, output_tokens=6)) as url:
+        service = service_for(url, default_model=MODEL, stream_interval_s=5.0, stream_interval_max_s=5.0)
+        start = time.monotonic()
+        got = run(lambda: collect(service.respond("hi", [], MODEL, 64, 0.0)), service)
+        elapsed = time.monotonic() - start
+    assert got[-1] == "[sim] received 1 message; alpha bravo charlie delta echo"
+    assert len(got) == 2
+    assert elapsed < 2.0
