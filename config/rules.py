@@ -220,6 +220,28 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def gpu_zones(ctx: Context) -> Iterator[Problem]:
+    acc, pool = ctx.accelerator, ctx.gpu_pool
+    if acc is None or pool is None or not acc.is_gpu or pool.zones or not REGION.match(ctx.region or ""):
+        return
+    lookup = f'gcloud compute accelerator-types list --filter="name={acc.gke_accelerator} AND zone~{ctx.region}"'
+    if ctx.capacity == "reservation":
+        yield Problem(
+            f"{NS}:gpuPool.zones",
+            [],
+            "a reservation is zonal: the pool must name the reservation's zone(s)",
+            "set gpuPool.zones to the zones of the reservation",
+        )
+    elif ctx.region not in acc.zones_by_region:
+        yield Problem(
+            f"{NS}:gpuPool.zones",
+            [],
+            f"the catalog lists no zones offering {acc.gke_accelerator} in {ctx.region}, and a regional pool "
+            "spread over a zone without it is refused",
+            f"set gpuPool.zones to the zones {lookup} lists",
+        )
+
+
 # General-purpose families that boot from pd-balanced (N4 and C4 boot only from Hyperdisk).
 SYSTEM_MACHINE = re.compile(r"^(e2|n1|n2|n2d|c2|c2d|c3|c3d|t2d)-(standard|highmem|highcpu)-[0-9]+$")
 
@@ -399,6 +421,7 @@ RULES: tuple[Rule, ...] = (
     machine_carries_accelerator,
     capacity_supported,
     pool_size,
+    gpu_zones,
     system_pool,
     tensor_parallel_fits_node,
     model_name,

@@ -6,7 +6,7 @@ pools, the fit check and the plan all read from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class AcceleratorProfile:
     boot_disk_gib: int = 200
     flex_start_supported: bool = True
     default_capacity: str = "on-demand"
+    # Zones per region that offer this accelerator. A regional GPU pool must list only such zones, or GKE refuses
+    # the whole pool. Other regions need gpuPool.zones in the stack config.
+    zones_by_region: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_gpu(self) -> bool:
@@ -90,6 +93,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_machine_type="g2-standard-32",
             default_max_model_len=8192,
             default_gpu_memory_utilization=0.9,
+            zones_by_region={"us-central1": ("us-central1-a", "us-central1-b", "us-central1-c")},
         ),
         AcceleratorProfile(
             name="nvidia-tesla-t4",
@@ -107,6 +111,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_max_model_len=2048,
             # Seed runbook: 0.90 on a 14.6 GiB T4 crashed in CUDA graph capture, 0.85 ran.
             default_gpu_memory_utilization=0.85,
+            zones_by_region={"us-central1": ("us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f")},
         ),
         AcceleratorProfile(
             name="nvidia-tesla-a100",
@@ -122,6 +127,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_machine_type="a2-highgpu-1g",
             default_max_model_len=16384,
             default_gpu_memory_utilization=0.9,
+            zones_by_region={"us-central1": ("us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f")},
         ),
         AcceleratorProfile(
             name="nvidia-a100-80gb",
@@ -136,6 +142,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_machine_type="a2-ultragpu-1g",
             default_max_model_len=32768,
             default_gpu_memory_utilization=0.9,
+            zones_by_region={"us-central1": ("us-central1-a", "us-central1-c")},
         ),
         AcceleratorProfile(
             name="nvidia-h100-80gb",
@@ -151,6 +158,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             default_max_model_len=32768,
             default_gpu_memory_utilization=0.9,
             default_capacity="spot",
+            zones_by_region={"us-central1": ("us-central1-a", "us-central1-c")},
         ),
         AcceleratorProfile(
             name="nvidia-rtx-pro",
@@ -168,6 +176,7 @@ CATALOG: dict[str, AcceleratorProfile] = {
             # G4 machines boot only from Hyperdisk and are not offered through flex-start.
             boot_disk_type="hyperdisk-balanced",
             flex_start_supported=False,
+            zones_by_region={"us-central1": ("us-central1-b",)},
         ),
     )
 }
@@ -177,3 +186,6 @@ SYSTEM_POOL_MACHINE = MachineShape("e2-standard-4", 4, 16)
 # GPU memory outside --gpu-memory-utilization must hold the CUDA context, CUDA graphs and
 # activation peaks. 0.90 on a 14.6 GiB T4 (1.46 GiB left) crashed; 0.85 (2.19 GiB left) ran.
 CUDA_RESERVE_GIB = 2.0
+
+# When the zone lists above were last checked against `gcloud compute accelerator-types list`.
+ZONES_CHECKED = "2026-11"

@@ -186,6 +186,20 @@ CASES = [
         "llmd:systemPool.minNodes",
         "minNodes <= maxNodes",
     ),
+    (
+        "GPU region without catalog zones",
+        "nvidia-l4",
+        {"gcp:region": "europe-west4"},
+        "llmd:gpuPool.zones",
+        "gcloud compute accelerator-types list",
+    ),
+    (
+        "reservation without zones",
+        "nvidia-l4",
+        {"llmd:gpuPool": {"capacity": "reservation", "reservation": "my-l4s"}},
+        "llmd:gpuPool.zones",
+        "zones of the reservation",
+    ),
     ("project id with capitals", "nvidia-l4", {"gcp:project": "My Project"}, "gcp:project", "project id"),
     (
         "min above max nodes",

@@ -58,6 +58,7 @@ def test_config_file_plan_uses_the_file_name_as_stack(tmp_path):
     good = tmp_path / "Pulumi.team-a.yaml"
     good.write_text(
         "config:\n  gcp:project: team-a-project\n  gcp:region: europe-west4\n  llmd:accelerator: nvidia-l4\n"
+        "  llmd:gpuPool:\n    zones: [europe-west4-a, europe-west4-b]\n"
     )
     result = run_cli("--config", str(good), "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -65,6 +66,8 @@ def test_config_file_plan_uses_the_file_name_as_stack(tmp_path):
     assert doc["stack"] == "team-a"
     assert doc["outputs"]["clusterName"] == "llmd-team-a"
     assert doc["outputs"]["clusterLocation"] == "europe-west4"
+    pool = next(r for r in doc["resources"] if r["name"] == "inference-pool" and r["type"].startswith("gcp:"))
+    assert pool["inputs"]["nodeLocations"] == ["europe-west4-a", "europe-west4-b"]
 
 
 def test_unknown_stack_lists_the_stacks():

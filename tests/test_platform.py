@@ -45,6 +45,10 @@ def test_inference_pool_matches_catalog(plans, stack):
         assert node["guestAccelerators"] == []
         assert [t["key"] for t in node["taints"]] == ["llm-d.ai/inference"]
     assert pool["autoscaling"]["totalMinNodeCount"] <= pool["autoscaling"]["totalMaxNodeCount"]
+    # GKE refuses a regional GPU pool that includes a zone without the accelerator.
+    assert pool.get("nodeLocations") == (
+        list(accelerator.zones_by_region["us-central1"]) if accelerator.is_gpu else None
+    )
 
 
 def test_h100_stack_uses_spot_capacity_for_single_gpu_shape(plans):
