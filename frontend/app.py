@@ -51,8 +51,10 @@ def with_queue(blocks: gr.Blocks, settings: Settings) -> gr.Blocks:
     # Gradio runs at most ``max_threads`` queued jobs at once (40 unless raised), whatever
     # the concurrency limit says; it must be set before the queue is created.
     blocks.max_threads = max(40, settings.queue_concurrency)
+    # Queue positions go out every ``queue_status_s`` seconds instead of to every waiting
+    # chat each time one starts, which costs quadratic work once chats wait.
     blocks.queue(default_concurrency_limit=settings.queue_concurrency,
-                 max_size=settings.queue_max_size or None)
+                 max_size=settings.queue_max_size or None, status_update_rate=settings.queue_status_s)
     return blocks
 
 
