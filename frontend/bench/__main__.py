@@ -23,10 +23,12 @@ from frontend.bench.client import Outcome, direct_chat, queued_chat
 from frontend.bench.load import ProcessSample, drive_and_sample
 from frontend.bench.stats import Summary, ms, summarize
 from frontend.devserver import Child, running_apps, start_simulator
+from frontend.settings import Settings
 
 MODEL = "Qwen/Qwen3-0.6B"
 TARGET_ADDED_TTFT_S = 0.050
 CORES = os.cpu_count() or 1
+BUSY = 0.8
 
 
 @dataclass
@@ -89,7 +91,7 @@ def added(level: Level) -> str:
             f" machine load {level.proc.load_avg:.1f} on {CORES} cores")
 
 
-def verdict(levels: list[Level]) -> list[str]:
+def verdict(levels: list[Level], queue_concurrency: int = Settings().queue_concurrency) -> list[str]:
     lines = []
     for lv in levels:
         problems = []
@@ -106,19 +108,20 @@ def verdict(levels: list[Level]) -> list[str]:
     if bad is None:
         lines.append("  scaled across all levels")
     else:
-        if bad.cpu_needed >= 0.85:
+        if bad.cpu_needed >= BUSY:
             why = (f"CPU: at {bad.cpu_per_chat_s * 1000:.1f} ms of app CPU per chat, keeping pace with "
                    f"{bad.direct.chats_per_s:.0f} chats/s needs {bad.cpu_needed:.0%} of a core, and one process "
-                   f"runs one Python event loop (it got {bad.proc.cpu_avg_pct:.0f}% of a core here)")
-        elif bad.proc.cpu_avg_pct >= 85:
-            why = "the app process is CPU-bound (one Python event loop at ~100% of a core)"
+                   f"runs one Python event loop (it got {bad.proc.cpu_avg_pct:.0f}% of a core here); past "
+                   f"~{BUSY:.0%} busy, every step of every chat waits longer for the loop")
         elif bad.proc.load_avg > CORES:
             why = (f"the machine is oversubscribed (load {bad.proc.load_avg:.1f} on {CORES} cores): the app "
-                   f"got {bad.proc.cpu_avg_pct:.0f}% of a core while the simulator and the load generator "
-                   "competed for the rest")
+                   f"got {bad.proc.cpu_avg_pct:.0f}% of a core while other processes competed for the rest")
         else:
             why = (f"the app process was at {bad.proc.cpu_avg_pct:.0f}% CPU: the limit is elsewhere "
                    "(queue concurrency or the load generator)")
+        if bad.concurrency > queue_concurrency:
+            why += (f"; also {bad.concurrency - queue_concurrency} chats at a time wait in Gradio's queue "
+                    f"(QUEUE_CONCURRENCY={queue_concurrency})")
         lines.append(f"  stops scaling at {bad.concurrency} concurrent chats: {why}")
     return lines
 
@@ -186,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sim.stop()
     print("verdict (target: 0 errors and added TTFT p50 <= 50 ms):")
-    print("\n".join(verdict(levels)))
+    print("\n".join(verdict(levels, args.queue_concurrency or Settings().queue_concurrency)))
     return 0
 
 

@@ -40,3 +40,9 @@ def test_verdict_names_the_first_level_that_misses() -> None:
     assert slow.cpu_per_chat_s == 0.015
     assert "needs 120% of a core" in lines[-1]
     assert verdict([ok])[-1] == "  scaled across all levels"
+
+
+def test_verdict_mentions_chats_waiting_in_the_queue() -> None:
+    slow = Level(500, summary(0.20, 80), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5, cpu_s=1.5))
+    assert "200 chats at a time wait in Gradio's queue (QUEUE_CONCURRENCY=300)" in verdict([slow], 300)[-1]
+    assert "wait in Gradio's queue" not in verdict([slow], 500)[-1]
