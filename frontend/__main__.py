@@ -6,12 +6,12 @@ import logging
 import os
 import sys
 
-from frontend.environment import make_missing_matplotlib_cheap, prepare_environment
+from frontend.environment import keep_matplotlib_out, prepare_environment
 
 
 def main() -> int:
     prepare_environment(os.environ)
-    make_missing_matplotlib_cheap()
+    keep_matplotlib_out()
     import uvicorn
 
     from frontend import logs

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import MutableMapping
@@ -39,11 +38,14 @@ def prepare_environment(env: MutableMapping[str, str]) -> None:
     os.makedirs(env["GRADIO_TEMP_DIR"], exist_ok=True)
 
 
-def make_missing_matplotlib_cheap() -> None:
-    """Let Gradio's per-call ``import matplotlib`` fail fast when matplotlib is absent.
+def keep_matplotlib_out() -> None:
+    """Make ``import matplotlib`` fail at once in the app process.
 
-    A failed import is not cached by Python, so each call would search the whole
-    module path again; a ``None`` entry in ``sys.modules`` makes it fail at once.
+    The app draws no plots, yet Gradio imports matplotlib around every call to
+    switch its backend: when it is installed that switch costs time on each
+    streamed update, and when it is absent the failed import searches the whole
+    module path again each time (failed imports are not cached). A ``None`` entry
+    in ``sys.modules`` ends both.
     """
-    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+    if "matplotlib" not in sys.modules:
         sys.modules["matplotlib"] = None  # type: ignore[assignment]

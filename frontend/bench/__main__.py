@@ -28,7 +28,7 @@ from frontend.settings import Settings
 MODEL = "Qwen/Qwen3-0.6B"
 TARGET_ADDED_TTFT_S = 0.050
 CORES = os.cpu_count() or 1
-BUSY = 0.8
+BUSY = 0.7
 
 
 @dataclass

@@ -19,3 +19,14 @@ def test_analytics_cannot_be_turned_on_but_dirs_can_move(tmp_path: Path) -> None
     assert env["GRADIO_ANALYTICS_ENABLED"] == "False"
     assert env["GRADIO_TEMP_DIR"] == str(tmp_path / "g")
     assert env["HOME"] == str(tmp_path)
+
+
+def test_matplotlib_import_fails_fast_in_the_app_process() -> None:
+    import subprocess
+    import sys
+
+    code = ("from frontend.environment import keep_matplotlib_out\n"
+            "keep_matplotlib_out()\n"
+            "try:\n    import matplotlib\nexcept ImportError:\n    print('blocked')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.stdout.strip() == "blocked"
