@@ -151,3 +151,33 @@ def test_dropped_stream_ends_without_done() -> None:
         with pytest.raises(Exception) as failure:
             list(client.chat.completions.create(model=MODEL, messages=TYPED_CHAT, stream=True))
         assert failure.type.__name__ == "APIConnectionError"
+
+
+def gauge(text: str, name: str) -> float:
+    found = re.search(rf'^{re.escape(name)}\{{[^}}]*\}} (\S+)$', text, re.M)
+    assert found, name
+    return float(found.group(1))
+
+
+def test_max_running_makes_requests_wait_and_gauges_show_it() -> None:
+    import threading
+
+    cfg = SimulatorConfig(ttft_ms=400, itl_ms=0, output_tokens=2, max_running=1, kv_cache_tokens=10)
+    with running_simulator(cfg) as base:
+        threads = [threading.Thread(target=post, args=(base + "/v1/chat/completions", {"messages": CHAT}))
+                   for _ in range(2)]
+        t0 = time.monotonic()
+        for t in threads:
+            t.start()
+        time.sleep(0.2)
+        during = get(base + "/metrics")[1].decode()
+        for t in threads:
+            t.join(10)
+        elapsed = time.monotonic() - t0
+        after = get(base + "/metrics")[1].decode()
+    assert gauge(during, "vllm:num_requests_running") == 1
+    assert gauge(during, "vllm:num_requests_waiting") == 1
+    assert gauge(during, "vllm:kv_cache_usage_perc") > 0
+    assert elapsed >= 0.8
+    assert gauge(after, "vllm:num_requests_running") == 0
+    assert gauge(after, "vllm:kv_cache_usage_perc") == 0
