@@ -64,6 +64,7 @@ def test_streamed_reply_then_history_reaches_the_model(apps: dict[str, str], pag
     second = watch_reply(page, "[sim] received 3 messages;")
     assert second[-1].endswith("golf")
     expect(page.locator('#chat [data-testid="user"]')).to_have_count(2)
+    expect(page.get_by_text("processing", exact=False)).to_have_count(0)
     page.screenshot(path=str(artifacts / "chat.png"), full_page=True)
 
 
