@@ -182,7 +182,7 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
             max_nodes=pool.max_nodes,
             capacity=ctx.capacity or acc.default_capacity,
             reservation=pool.reservation,
-            zones=tuple(pool.zones) or acc.zones_by_region.get(ctx.region, ()),
+            zones=tuple(pool.zones) or acc.zones_by_region.get(ctx.region or "", ()),
         ),
         system_pool=system_pool,
         cluster=ctx.cluster,
