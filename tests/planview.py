@@ -16,9 +16,7 @@ def of_type(doc: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
 
 def one(doc: dict[str, Any], type_token: str, name: str | None = None) -> dict[str, Any]:
     # Children of a component repeated per model pool carry its name as a prefix: "<pool>-<name>".
-    found = [
-        r for r in of_type(doc, type_token) if name is None or r["name"] in (name,) or r["name"].endswith(f"-{name}")
-    ]
+    found = [r for r in of_type(doc, type_token) if name is None or r["name"] == name or r["name"].endswith(f"-{name}")]
     assert len(found) == 1, f"expected one {type_token} {name or ''}, found {len(found)}"
     return found[0]
 

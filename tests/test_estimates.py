@@ -9,7 +9,7 @@ from stacks import prices
 from tests.planview import GKE_STACKS
 
 
-def reg(name: str, type_: str, deps: list[str] = (), custom: bool = True) -> Registration:  # type: ignore[assignment]
+def reg(name: str, type_: str, deps: tuple[str, ...] = (), custom: bool = True) -> Registration:
     return Registration(
         urn=f"urn:{name}",
         type=type_,
@@ -25,11 +25,11 @@ def reg(name: str, type_: str, deps: list[str] = (), custom: bool = True) -> Reg
 def test_critical_path_is_the_longest_chain_not_the_longest_step():
     graph = [
         reg("api", "gcp:projects/service:Service"),  # 1.0
-        reg("net", "gcp:compute/network:Network", ["api"]),  # 0.5
-        reg("cluster", "gcp:container/cluster:Cluster", ["net"]),  # 9.0
-        reg("pool", "gcp:container/nodePool:NodePool", ["cluster"]),  # 4.0
+        reg("net", "gcp:compute/network:Network", ("api",)),  # 0.5
+        reg("cluster", "gcp:container/cluster:Cluster", ("net",)),  # 9.0
+        reg("pool", "gcp:container/nodePool:NodePool", ("cluster",)),  # 4.0
         reg("cert", "gcp:compute/managedSslCertificate:ManagedSslCertificate"),  # 20.0, alone
-        reg("component", "llmd:platform:Network", ["cluster"], custom=False),  # 0
+        reg("component", "llmd:platform:Network", ("cluster",), custom=False),  # 0
     ]
     timing = estimate_time(graph)
     assert timing.ready_minutes == 20.0
