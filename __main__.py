@@ -21,6 +21,7 @@ from components.pools import inference_pool_args, system_pool_args
 from components.project_services import ProjectServices
 from config import ConfigError, settings_from_pulumi
 from stacks.platform import NODE_SERVICE_ACCOUNT_ROLES, REQUIRED_APIS
+from stacks.versions import GKE_FLOOR
 
 try:
     settings = settings_from_pulumi()
@@ -39,6 +40,13 @@ if on_gke:
     apis = ProjectServices("apis", settings.project, REQUIRED_APIS)
     after_apis = pulumi.ResourceOptions(depends_on=[apis])
 
+    node_identity = NodeServiceAccount(
+        "node-identity",
+        settings.project,
+        settings.names.node_service_account,
+        NODE_SERVICE_ACCOUNT_ROLES,
+        opts=after_apis,
+    )
     network = Network(
         "network",
         NetworkArgs(
@@ -49,14 +57,8 @@ if on_gke:
             pod_cidr=settings.network.pod_cidr,
             service_cidr=settings.network.service_cidr,
             proxy_only_cidr=settings.network.proxy_only_cidr,
+            node_service_account=node_identity.email,
         ),
-        opts=after_apis,
-    )
-    node_identity = NodeServiceAccount(
-        "node-identity",
-        settings.project,
-        settings.names.node_service_account,
-        NODE_SERVICE_ACCOUNT_ROLES,
         opts=after_apis,
     )
     cluster = GkeCluster(
@@ -70,6 +72,7 @@ if on_gke:
             master_cidr=settings.network.master_cidr,
             node_service_account=node_identity.email,
             release_channel=settings.cluster.release_channel,
+            min_master_version=settings.cluster.min_master_version or GKE_FLOOR.minor,
             deletion_protection=settings.cluster.deletion_protection,
             api_endpoint=settings.cluster.api_endpoint,
             master_authorized_networks=tuple((n.cidr, n.name) for n in settings.cluster.master_authorized_networks),

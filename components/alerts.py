@@ -51,6 +51,10 @@ class AlertPolicies(pulumi.ComponentResource):
                             # Prometheus rule names: letters, digits, underscores.
                             rule_group=prometheus_name(f"llmd_{stack}"),
                             alert_rule=prometheus_name(rule.key),
+                            # Cloud Monitoring refuses a PromQL condition whose metrics do not exist yet unless
+                            # this is set; no vLLM or EPP series exists when the stack is created, and an error
+                            # counter appears only after the first error (stacks/api_behaviour.py).
+                            disable_metric_validation=True,
                         ),
                     )
                 ],

@@ -19,6 +19,7 @@ class ClusterArgs:
     master_cidr: str
     node_service_account: pulumi.Input[str]
     release_channel: str
+    min_master_version: str
     deletion_protection: bool
     api_endpoint: str
     master_authorized_networks: tuple[tuple[str, str], ...]
@@ -38,7 +39,11 @@ class GkeCluster(pulumi.ComponentResource):
             network=args.network_id,
             subnetwork=args.subnet_id,
             deletion_protection=args.deletion_protection,
-            # The default pool cannot be configured like ours; it is created with our node SA and removed.
+            # GKE cannot create a cluster without a pool: the default pool is created (as our node service
+            # account, never the default compute one) and removed at once. Its node_config describes only that
+            # transient pool, and a later change to it would make the provider update a `default-pool` that no
+            # longer exists, so it is set once and ignored afterwards (ignore_changes below), the way
+            # terraform-google-modules' clusters ignore their initial node_pool. Node settings live on our pools.
             remove_default_node_pool=True,
             initial_node_count=1,
             node_config={
@@ -46,9 +51,10 @@ class GkeCluster(pulumi.ComponentResource):
                 "oauth_scopes": list(OAUTH_SCOPES),
                 "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
                 "workload_metadata_config": {"mode": "GKE_METADATA"},
-                "resource_labels": args.labels,
             },
             release_channel={"channel": args.release_channel},
+            # A floor, not a pin: the initial version at create, afterwards an upgrade only if the cluster is older.
+            min_master_version=args.min_master_version,
             ip_allocation_policy={
                 "cluster_secondary_range_name": POD_RANGE_NAME,
                 "services_secondary_range_name": SERVICE_RANGE_NAME,
@@ -88,7 +94,9 @@ class GkeCluster(pulumi.ComponentResource):
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
             cost_management_config={"enabled": True},
             resource_labels=args.labels,
-            opts=child_options(self, opts),
+            opts=pulumi.ResourceOptions.merge(
+                child_options(self, opts), pulumi.ResourceOptions(ignore_changes=["nodeConfig", "initialNodeCount"])
+            ),
         )
         self.name = self.cluster.name
         self.location = self.cluster.location

@@ -59,7 +59,15 @@ class PublicEdge(pulumi.ComponentResource):
         else:
             self.image = FrontendImage(
                 "frontend-image",
-                FrontendImageArgs(project, settings.region, names.of("frontend"), "chat", settings.labels),
+                FrontendImageArgs(
+                    project=project,
+                    region=settings.region,
+                    repository_id=names.of("frontend"),
+                    image_name="chat",
+                    builder_account_id=names.of("builder", max_len=30),
+                    staging_bucket=dns_label(project, names.of("build"), max_len=63),
+                    labels=settings.labels,
+                ),
                 opts=gcp_opts,
             )
             image = self.image.image

@@ -8,8 +8,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.options import child_options
+from stacks.serving import FRONTEND_PORT
 
-PORT = 8080
+PORT = FRONTEND_PORT
 HEALTH_PATH = "/healthz"
 RUN_AS = 10001
 

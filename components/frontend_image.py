@@ -27,10 +27,26 @@ DOCKERIGNORE = ".dockerignore"
 
 # Enabling the Cloud Build API here (idempotent) keeps the project API list of the platform layer unchanged
 # for stacks that use a prebuilt image; like every API, it stays enabled after `pulumi destroy`.
+# The build runs as this stack's own builder account, never the project's default build identity (which new
+# projects may not have, or may hold far more than a push needs), with its source and logs in this stack's
+# bucket. The source folder is relative: Pulumi runs commands from the project folder, and no machine path
+# belongs in an input (it would differ between two checkouts).
 BUILD_SCRIPT = """set -euo pipefail
+if [ ! -f "$SOURCE_DIR/Dockerfile" ]; then
+  echo "frontend image: $SOURCE_DIR/Dockerfile not found; run pulumi from the folder that holds Pulumi.yaml" >&2
+  exit 1
+fi
 gcloud services enable cloudbuild.googleapis.com --project "$PROJECT" --quiet
-gcloud builds submit "$SOURCE_DIR" --tag "$IMAGE" --project "$PROJECT" --region "$REGION" --quiet
+gcloud builds submit "$SOURCE_DIR" --tag "$IMAGE" --project "$PROJECT" --region "$REGION" \\
+  --service-account "projects/$PROJECT/serviceAccounts/$BUILDER" \\
+  --gcs-source-staging-dir "gs://$BUCKET/source" --gcs-log-dir "gs://$BUCKET/logs" --quiet
 """
+# What the builder may do, each on this stack's resources only: push to the repository, and read its
+# uploaded source and write its logs in the staging bucket (cloud.google.com/build/docs/
+# cloud-build-service-account and .../securing-builds/configure-user-specified-service-accounts, read 2026-12-01).
+BUILDER_REPOSITORY_ROLE = "roles/artifactregistry.writer"
+BUILDER_BUCKET_ROLE = "roles/storage.objectAdmin"
+STAGING_RETENTION_DAYS = 7
 
 
 def ignore_patterns(root: Path) -> list[str]:
@@ -73,6 +89,8 @@ class FrontendImageArgs:
     region: str
     repository_id: str
     image_name: str
+    builder_account_id: str  # 6-30 characters
+    staging_bucket: str  # globally unique bucket name
     labels: dict[str, str]
 
 
@@ -90,6 +108,44 @@ class FrontendImage(pulumi.ComponentResource):
             labels=args.labels,
             opts=child,
         )
+        self.builder = gcp.serviceaccount.Account(
+            "builder",
+            project=args.project,
+            account_id=args.builder_account_id,
+            display_name="Builds the llm-d chat image",
+            opts=child,
+        )
+        self.staging = gcp.storage.Bucket(
+            "build-staging",
+            project=args.project,
+            name=args.staging_bucket,
+            location=args.region,
+            uniform_bucket_level_access=True,
+            public_access_prevention="enforced",
+            # Only uploaded build sources and logs live here; `pulumi destroy` removes them with the bucket.
+            force_destroy=True,
+            lifecycle_rules=[{"action": {"type": "Delete"}, "condition": {"age": STAGING_RETENTION_DAYS}}],
+            labels=args.labels,
+            opts=child,
+        )
+        grants = [
+            gcp.artifactregistry.RepositoryIamMember(
+                "builder-push",
+                project=args.project,
+                location=args.region,
+                repository=self.repository.repository_id,
+                role=BUILDER_REPOSITORY_ROLE,
+                member=self.builder.member,
+                opts=child,
+            ),
+            gcp.storage.BucketIAMMember(
+                "builder-staging",
+                bucket=self.staging.name,
+                role=BUILDER_BUCKET_ROLE,
+                member=self.builder.member,
+                opts=child,
+            ),
+        ]
         tag = source_hash()
         registry = f"{args.region}-docker.pkg.dev/{args.project}/{args.repository_id}"
         image = f"{registry}/{args.image_name}:{tag}"
@@ -97,11 +153,19 @@ class FrontendImage(pulumi.ComponentResource):
             "build",
             create=BUILD_SCRIPT,
             interpreter=["/bin/bash", "-c"],
-            dir=str(PROJECT_DIR),
-            environment={"IMAGE": image, "PROJECT": args.project, "REGION": args.region, "SOURCE_DIR": SOURCE_DIR},
+            environment={
+                "IMAGE": image,
+                "PROJECT": args.project,
+                "REGION": args.region,
+                "SOURCE_DIR": SOURCE_DIR,
+                "BUILDER": self.builder.email,
+                "BUCKET": self.staging.name,
+            },
             # A new source hash is a new image: build again. Nothing to undo on delete (the repository goes).
             triggers=[image],
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.repository])),
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[self.repository, self.staging, *grants])
+            ),
         )
         # The reference, readable once the build has pushed it.
         self.image: pulumi.Output[str] = pulumi.Output.all(self.build.id, image).apply(lambda v: v[1])

@@ -8,6 +8,7 @@ import pulumi_gcp as gcp
 from components.options import child_options
 from config.naming import Names
 from stacks.platform import HEALTH_CHECK_RANGES, POD_RANGE_NAME, SERVICE_RANGE_NAME
+from stacks.serving import LOAD_BALANCED_PORTS
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class NetworkArgs:
     pod_cidr: str
     service_cidr: str
     proxy_only_cidr: str
+    # The service account every node of the cluster runs as: the firewall rules admit traffic to these VMs only.
+    node_service_account: pulumi.Input[str]
 
 
 class Network(pulumi.ComponentResource):
@@ -80,6 +83,7 @@ class Network(pulumi.ComponentResource):
             log_config={"enable": True, "filter": "ERRORS_ONLY"},
             opts=child,
         )
+        ports = [str(port) for port in LOAD_BALANCED_PORTS]
         self.health_check_firewall = gcp.compute.Firewall(
             "allow-health-checks",
             name=n.of("allow-health-checks"),
@@ -87,8 +91,9 @@ class Network(pulumi.ComponentResource):
             network=self.vpc.id,
             direction="INGRESS",
             source_ranges=list(HEALTH_CHECK_RANGES),
-            allows=[{"protocol": "tcp"}],
-            description="Google Cloud load balancer health checks to nodes and pods",
+            allows=[{"protocol": "tcp", "ports": ports}],
+            target_service_accounts=[args.node_service_account],
+            description="Google Cloud load balancer health checks to the pods' serving ports",
             opts=child,
         )
         self.proxy_firewall = gcp.compute.Firewall(
@@ -98,7 +103,8 @@ class Network(pulumi.ComponentResource):
             network=self.vpc.id,
             direction="INGRESS",
             source_ranges=[args.proxy_only_cidr],
-            allows=[{"protocol": "tcp"}],
+            allows=[{"protocol": "tcp", "ports": ports}],
+            target_service_accounts=[args.node_service_account],
             description="Internal gateway proxies to the model servers and the endpoint picker",
             opts=child,
         )

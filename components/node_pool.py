@@ -7,7 +7,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.options import child_options
-from stacks.platform import OAUTH_SCOPES
+from stacks.platform import OAUTH_SCOPES, REGIONAL_POOL_DEFAULT_ZONES
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,15 @@ def _capacity_settings(args: NodePoolArgs) -> dict[str, Any]:
     return {}
 
 
+def initial_nodes_per_zone(min_nodes: int, max_nodes: int, zone_count: int) -> int:
+    """The pool's starting size per zone (the provider's initial_node_count counts per zone in a regional pool).
+
+    As close to min_nodes in total as whole nodes per zone allow, never above max_nodes in total: the
+    autoscaler then holds the pool between the totals (it adds nodes for pending pods).
+    """
+    return min(-(-min_nodes // zone_count), max_nodes // zone_count)
+
+
 class NodePool(pulumi.ComponentResource):
     """An autoscaled, shielded node pool running as the dedicated node service account."""
 
@@ -94,7 +103,9 @@ class NodePool(pulumi.ComponentResource):
             location=args.region,
             cluster=args.cluster,
             node_locations=list(args.zones) or None,
-            initial_node_count=args.min_nodes,
+            initial_node_count=initial_nodes_per_zone(
+                args.min_nodes, args.max_nodes, len(args.zones) or REGIONAL_POOL_DEFAULT_ZONES
+            ),
             autoscaling=gcp.container.NodePoolAutoscalingArgs(
                 total_min_node_count=args.min_nodes,
                 total_max_node_count=args.max_nodes,
@@ -107,7 +118,17 @@ class NodePool(pulumi.ComponentResource):
                 "auto_upgrade": True,
             },
             node_config=node_config,
-            opts=child_options(self, opts),
+            opts=pulumi.ResourceOptions.merge(
+                child_options(self, opts),
+                pulumi.ResourceOptions(
+                    # initial_node_count forces a new pool in the provider and matters only at create: the
+                    # autoscaler's totals (updated in place) govern the size afterwards.
+                    ignore_changes=["initialNodeCount"],
+                    # The pool's name is fixed, so a replacement (a new machine type) must delete the old pool
+                    # first or GKE refuses the new one as a duplicate.
+                    delete_before_replace=True,
+                ),
+            ),
         )
         self.name = self.pool.name
         self.register_outputs({"name": self.name})

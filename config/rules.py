@@ -15,6 +15,7 @@ from config.errors import Problem
 from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection, SystemPoolSection
 from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile
 from stacks.models import KNOWN_MODELS
+from stacks.versions import GKE_FLOOR, gke_version_below_floor, gke_version_key
 
 NS = "llmd"
 REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
@@ -415,6 +416,23 @@ def control_plane_access(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def cluster_version(ctx: Context) -> Iterator[Problem]:
+    version = ctx.cluster.min_master_version if ctx.cluster else None
+    if version is None:
+        return
+    key = f"{NS}:cluster.minMasterVersion"
+    if gke_version_key(version) is None:
+        yield Problem(key, version, "not a GKE version", f"use a minor such as {GKE_FLOOR.minor} or a version like "
+                      f"{GKE_FLOOR.exact}, or leave it unset")
+    elif gke_version_below_floor(version):
+        yield Problem(
+            key,
+            version,
+            f"older than {GKE_FLOOR.exact}: {GKE_FLOOR.reason}",
+            f"use {GKE_FLOOR.minor} or newer, or leave it unset",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     project_and_region,
     accelerator_known,
@@ -428,4 +446,5 @@ RULES: tuple[Rule, ...] = (
     model_fits,
     network_ranges,
     control_plane_access,
+    cluster_version,
 )

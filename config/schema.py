@@ -59,6 +59,9 @@ class AuthorizedNetwork(Section):
 class ClusterSection(Section):
     deletion_protection: bool = False
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = "REGULAR"
+    # The control plane's minimum version (a minor such as "1.35" or an exact GKE version); at least the
+    # floor in stacks/versions.py, which is also the default.
+    min_master_version: str | None = None
     # "dns": kubectl and Pulumi reach the control plane through its DNS endpoint (IAM-authorised, no IP
     # allow-list needed); "ip": through the IP endpoint, limited to masterAuthorizedNetworks.
     api_endpoint: Literal["dns", "ip"] = "dns"

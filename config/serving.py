@@ -27,7 +27,7 @@ from config.naming import dns_label
 from config.rules import NS, Context, model_fits, model_name, tensor_parallel_fits_node
 from config.schema import ModelSection, Section
 from stacks.models import KNOWN_MODELS, ModelFacts
-from stacks.scheduler_plugins import PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
+from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
 from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
 from stacks.versions import PINNED
 
@@ -152,6 +152,13 @@ def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
                 plugin.type,
                 f"not a plugin type of the pinned scheduler {PINNED.epp_image.name}:{PINNED.scheduler_version}",
                 f"use one of: {', '.join(sorted(valid))}",
+            )
+        elif plugin.type in NEEDS_DISAGGREGATION:
+            yield Problem(
+                f"{key}.plugins[{i}].type",
+                plugin.type,
+                f"{NEEDS_DISAGGREGATION[plugin.type]}; this stack runs one `default` profile over one pool",
+                "remove it: single-profile-handler and max-score-picker are added by default",
             )
         elif plugin.weight is not None and valid[plugin.type] is not Kind.SCORER:
             yield Problem(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.runtime import mocks as pulumi_mocks
@@ -46,6 +46,7 @@ def _address(inputs: dict[str, Any]) -> dict[str, Any]:
 DERIVED_OUTPUTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "gcp:serviceaccount/account:Account": _service_account,
     "gcp:compute/address:Address": _address,
+    "gcp:compute/globalAddress:GlobalAddress": _address,
     "random:index/randomId:RandomId": _random_id,
 }
 
@@ -60,6 +61,20 @@ class Registration:
     custom: bool
     dependencies: list[str]
     inputs: dict[str, Any]
+    # Resource options the engine applies to a diff: inputs whose changes are ignored, inputs whose changes
+    # force a replacement, and whether a replacement deletes the old resource first.
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+
+    def options(self) -> dict[str, Any]:
+        """The options that are set, by their engine names (absent when unset, to keep documents short)."""
+        options: dict[str, Any] = {
+            "ignoreChanges": self.ignore_changes,
+            "replaceOnChanges": self.replace_on_changes,
+            "deleteBeforeReplace": self.delete_before_replace,
+        }
+        return {key: value for key, value in options.items() if value}
 
 
 class PlanMocks(pulumi_mocks.Mocks):
@@ -110,6 +125,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 custom=bool(request.custom),
                 dependencies=sorted(dependencies),
                 inputs=struct_to_plain(request.object),
+                ignore_changes=list(request.ignoreChanges),
+                replace_on_changes=list(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
             )
         )
         return response

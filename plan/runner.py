@@ -70,6 +70,7 @@ class Plan:
                     "provider": r.provider,
                     "dependencies": r.dependencies,
                     "inputs": r.inputs,
+                    **({"options": r.options()} if r.options() else {}),
                 }
                 for r in self.ordered()
             ],

@@ -99,7 +99,7 @@ VLLM = Section(
             "tokens/s",
         ),
         percentiles("Queue time", "vllm:request_queue_time_seconds"),
-        Chart("Preemptions", (Query(rate("vllm:num_preemptions"), "preemptions/s"),), "1/s"),
+        Chart("Preemptions", (Query(rate("vllm:num_preemptions_total"), "preemptions/s"),), "1/s"),
     ),
 )
 

@@ -17,6 +17,7 @@ REQUIRED_APIS = (
     "secretmanager.googleapis.com",
     "servicecontrol.googleapis.com",
     "servicemanagement.googleapis.com",
+    "storage.googleapis.com",  # the frontend build's staging bucket
 )
 
 # Least privilege for GKE nodes (Google's hardening guide); never the default compute service account.
@@ -33,6 +34,11 @@ NODE_SERVICE_ACCOUNT_ROLES = (
 
 # Google Cloud load balancer health checks come from these ranges.
 HEALTH_CHECK_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
+
+# A node pool of a regional cluster without node_locations runs in three of the region's zones; its
+# initial_node_count counts per zone (cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters,
+# "node pools"; terraform-provider-google resource_container_node_pool.go, read 2026-12-01).
+REGIONAL_POOL_DEFAULT_ZONES = 3
 
 POD_RANGE_NAME = "pods"
 SERVICE_RANGE_NAME = "services"

@@ -53,6 +53,19 @@ _LLM_D_V0_6 = {
 
 PLUGIN_TYPES: dict[str, dict[str, Kind]] = {"v0.6.0": {**_GAIE, **_LLM_D_V0_6}}
 
+# Registered plugins that need a deployment this program never makes: prefill/decode disaggregation (separate
+# prefill pods and `prefill` + `decode` scheduling profiles; llm-d-inference-scheduler v0.6.0
+# pkg/plugins/profile/pd_profile_handler.go) and data-parallel ranks behind one pod. The program emits one
+# scheduling profile named `default` over one pool of decode pods, so the EPP would fail to start on them.
+NEEDS_DISAGGREGATION: dict[str, str] = {
+    "pd-profile-handler": "needs `prefill` and `decode` scheduling profiles and prefill pods",
+    "prefill-header-handler": "works only with prefill/decode disaggregation",
+    "prefix-based-pd-decider": "works only with prefill/decode disaggregation",
+    "always-disagg-pd-decider": "works only with prefill/decode disaggregation",
+    "prefill-filter": "selects prefill pods, and there are none",
+    "data-parallel-profile-handler": "needs data-parallel vLLM ranks behind one pod",
+}
+
 
 @dataclass(frozen=True)
 class PluginUse:

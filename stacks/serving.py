@@ -7,6 +7,8 @@ NAMESPACE = "llm-d"
 # vLLM serves the OpenAI API, /health and /metrics on one port (no routing sidecar: routing.proxy off).
 VLLM_PORT = 8000
 EPP_EXT_PROC_PORT = 9002
+EPP_HEALTH_PORT = 9003  # the EPP's gRPC health service, which GKE's InferencePool health check probes
+FRONTEND_PORT = 8080  # the chat app (frontend/README.md)
 EPP_METRICS_PORT_NAME = "metrics"  # the EPP container's 9090 port name in the inferencepool chart
 
 # modelservice v0.4 labels every model pod with this (renamed from llm-d.ai/inferenceServing in v0.4).
@@ -32,6 +34,10 @@ HF_TOKEN_SECRET_KEY = "HF_TOKEN"  # the key modelservice's authSecretName expect
 
 # GKE's Secret Manager add-on CSI driver.
 SECRET_MANAGER_CSI_DRIVER = "secrets-store-gke.csi.k8s.io"
+
+# What Google's load balancers (their health checks, and the internal gateway's proxies in the proxy-only subnet)
+# connect to on the nodes: container-native NEGs send to these pod ports, nothing else needs to be open.
+LOAD_BALANCED_PORTS = (VLLM_PORT, FRONTEND_PORT, EPP_EXT_PROC_PORT, EPP_HEALTH_PORT)
 
 # The backend timeout must cover the longest generation: the reference's 300 s produced 504s.
 MIN_BACKEND_TIMEOUT_S = 600

@@ -8,6 +8,7 @@ chart and image the program deploys comes from `PINNED` and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -63,3 +64,49 @@ PINNED = VersionSet(
     vllm_cpu_image=Image("public.ecr.aws/q9t5s3a7", "vllm-cpu-release-repo", "v0.11.0"),
     scheduler_version="v0.6.0",
 )
+
+
+@dataclass(frozen=True)
+class GkeVersionFloor:
+    """The oldest GKE control plane the serving layer works on, and why."""
+
+    exact: str  # the first GKE patch with the capability
+    minor: str  # what the cluster asks for as its minimum: GKE resolves a minor to a current patch of it
+    reason: str
+    source: str
+    read_on: str
+
+
+# GKE installs the InferencePool v1 CRD (inference.networking.k8s.io) itself from this version on; nothing else in
+# the program installs it on a GKE cluster. `min_master_version` is the provider's initial version at create and a
+# floor afterwards (it upgrades only when the cluster is older). The exact patch is long out of GKE's offered list,
+# so the cluster asks for the minor, whose current patches all come after the exact one.
+GKE_FLOOR = GkeVersionFloor(
+    exact="1.34.0-gke.1626000",
+    minor="1.34",
+    reason="GKE installs the InferencePool v1 CRD only from this version",
+    source="llm-d/llm-d docs/infrastructure/gateway/gke.md (v0.9.0 pin, commit e3dbeca1); "
+    "terraform-provider-google resource_container_cluster.go (min_master_version: initial version on create, "
+    "upgrade only when the current version is older)",
+    read_on="2026-12-01",
+)
+
+_GKE_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-gke\.(\d+))?$")
+
+
+def gke_version_key(version: str) -> tuple[int, int, int, int] | None:
+    """A sortable key for a GKE version (`1.34`, `1.34.1`, `1.34.0-gke.1626000`), or None if it is not one."""
+    match = _GKE_VERSION.match(version)
+    if match is None:
+        return None
+    major, minor, patch, gke = match.groups()
+    return int(major), int(minor), int(patch or 0), int(gke or 0)
+
+
+def gke_version_below_floor(version: str, floor: GkeVersionFloor = GKE_FLOOR) -> bool:
+    """Whether every patch `version` can resolve to is older than the floor (a minor alias takes its newest)."""
+    key, floor_key = gke_version_key(version), gke_version_key(floor.exact)
+    assert key is not None and floor_key is not None
+    if re.fullmatch(r"\d+\.\d+", version):
+        return key[:2] < floor_key[:2]
+    return key < floor_key

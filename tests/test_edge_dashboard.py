@@ -171,3 +171,25 @@ def test_image_tag_follows_the_app_source_not_its_tests(tmp_path: Path):
     assert source_hash(app) != second
     assert ignored("tests/x.py", ["tests"]) and ignored("a/__pycache__/b.pyc", ["**/__pycache__"])
     assert not ignored("app.py", ["tests", "**/*.pyc"])
+
+
+def _selected_series(promql: str) -> list[str]:
+    return re.findall(r"[a-zA-Z_][a-zA-Z0-9_:]*(?=\{)", promql)
+
+
+def test_every_queried_series_is_one_the_components_expose(document):
+    from stacks.metrics import series_names
+
+    exposed = series_names()
+    for query in queries(document) + [q for _, q in _alerts()]:
+        unknown = [name for name in _selected_series(query) if name not in exposed]
+        assert not unknown, f"{query} selects series nothing exposes: {unknown}"
+
+
+def test_counters_are_only_queried_as_rates(document):
+    from stacks.metrics import COUNTER, EMITTED
+
+    counters = {m.name for m in EMITTED if m.kind == COUNTER}
+    for query in queries(document) + [q for _, q in _alerts()]:
+        for name in set(_selected_series(query)) & counters:
+            assert re.search(rf"(rate|increase)\({re.escape(name)}\{{", query), f"{name} read raw in {query}"

@@ -1,0 +1,152 @@
+"""Provider and API semantics a mock cannot see, pinned as tests (issue: the first `pulumi up` and every update)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.node_pool import initial_nodes_per_zone
+from plan.runner import run_plan
+from stacks.platform import REGIONAL_POOL_DEFAULT_ZONES
+from stacks.versions import GKE_FLOOR, gke_version_below_floor
+from tests.planview import CLUSTER, GKE_STACKS, NODE_POOL, of_type, one
+from tests.refusal import BASE, assert_refused
+
+ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
+FIREWALL = "gcp:compute/firewall:Firewall"
+COMMAND = "command:local:Command"
+ENDPOINTS = "gcp:endpoints/service:Service"
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_alert_conditions_skip_metric_validation(plans, stack):
+    # Cloud Monitoring refuses a PromQL condition whose metric has no series yet unless validation is off.
+    for alert in of_type(plans[stack], ALERT):
+        [condition] = alert["inputs"]["conditions"]
+        assert condition["conditionPrometheusQueryLanguage"]["disableMetricValidation"] is True, alert["name"]
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_cluster_has_a_version_floor(plans, stack):
+    assert one(plans[stack], CLUSTER)["inputs"]["minMasterVersion"] == GKE_FLOOR.minor
+
+
+def test_a_user_version_above_the_floor_is_used():
+    doc = run_plan("nvidia-l4", {**BASE, "llmd:cluster": {"minMasterVersion": "1.35"}}).document()
+    assert one(doc, CLUSTER)["inputs"]["minMasterVersion"] == "1.35"
+
+
+@pytest.mark.parametrize(
+    ("version", "fix"),
+    [("1.33", GKE_FLOOR.minor), ("1.34.0-gke.1000", GKE_FLOOR.minor), ("latest-ish", "a minor such as")],
+)
+def test_a_version_below_the_floor_or_malformed_is_refused(version, fix):
+    assert_refused("nvidia-l4", {"llmd:cluster": {"minMasterVersion": version}}, "llmd:cluster.minMasterVersion", fix)
+
+
+@pytest.mark.parametrize(
+    ("version", "below"),
+    [("1.33", True), ("1.34", False), ("1.34.0-gke.1625999", True), (GKE_FLOOR.exact, False), ("1.35.1", False)],
+)
+def test_version_floor_comparison(version, below):
+    assert gke_version_below_floor(version) is below
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_cluster_node_config_is_create_only(plans, stack):
+    cluster = one(plans[stack], CLUSTER)
+    # The default pool is removed at once: its node_config must not carry what users change (labels), and a
+    # change to it must never reach the provider (which would update a default-pool that no longer exists).
+    assert cluster["inputs"]["removeDefaultNodePool"] is True
+    assert "resourceLabels" not in cluster["inputs"]["nodeConfig"]
+    assert {"nodeConfig", "initialNodeCount"} <= set(cluster.get("options", {}).get("ignoreChanges", []))
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum", "zones", "per_zone"),
+    [(0, 2, 3, 0), (1, 3, 3, 1), (1, 2, 3, 0), (2, 2, 1, 2), (4, 8, 3, 2), (3, 3, 3, 1), (5, 6, 3, 2)],
+)
+def test_initial_nodes_per_zone_stay_within_the_totals(minimum, maximum, zones, per_zone):
+    assert initial_nodes_per_zone(minimum, maximum, zones) == per_zone
+    assert per_zone * zones <= maximum
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_node_pools_start_within_their_totals_and_resize_in_place(plans, stack):
+    for pool in of_type(plans[stack], NODE_POOL):
+        inputs = pool["inputs"]
+        zones = len(inputs.get("nodeLocations") or []) or REGIONAL_POOL_DEFAULT_ZONES
+        total = inputs["initialNodeCount"] * zones
+        assert total <= inputs["autoscaling"]["totalMaxNodeCount"], (pool["name"], total)
+        assert "initialNodeCount" in pool.get("options", {}).get("ignoreChanges", []), pool["name"]
+        # A fixed name: the old pool must go before its replacement is created.
+        assert pool.get("options", {}).get("deleteBeforeReplace") is True, pool["name"]
+
+
+def test_cpu_inference_pool_does_not_start_above_its_maximum(plans):
+    pool = one(plans["cpu"], NODE_POOL, "inference-pool")
+    assert pool["inputs"]["autoscaling"]["totalMaxNodeCount"] == 2
+    assert pool["inputs"]["initialNodeCount"] * REGIONAL_POOL_DEFAULT_ZONES <= 2
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_firewall_rules_open_only_the_serving_ports_of_our_nodes(plans, stack):
+    node_sa = one(plans[stack], "gcp:serviceaccount/account:Account", "nodes")
+    rules = of_type(plans[stack], FIREWALL)
+    assert len(rules) == 2
+    for rule in rules:
+        [allow] = rule["inputs"]["allows"]
+        assert allow["protocol"] == "tcp" and sorted(allow["ports"]) == ["8000", "8080", "9002", "9003"]
+        [target] = rule["inputs"]["targetServiceAccounts"]
+        assert target.startswith(node_sa["inputs"]["accountId"] + "@")
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_endpoints_document_is_readable_in_the_plan(plans, stack):
+    document = one(plans[stack], ENDPOINTS)["inputs"]["openapiConfig"]
+    assert "[unknown]" not in document and "target: 203.0.113.10" in document
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_frontend_build_has_its_own_identity_and_no_machine_path(plans, stack):
+    doc = plans[stack]
+    build = one(doc, COMMAND)
+    assert "dir" not in build["inputs"]
+    assert all("/work" not in str(value) for value in build["inputs"].values())
+    builder = one(doc, "gcp:serviceaccount/account:Account", "builder")
+    email = build["inputs"]["environment"]["BUILDER"]
+    assert email.startswith(builder["inputs"]["accountId"] + "@")
+    assert "--service-account" in build["inputs"]["create"]
+    grants = {
+        (r["type"], r["inputs"]["role"])
+        for r in doc["resources"]
+        if isinstance(r["inputs"].get("member"), str) and email in r["inputs"]["member"]
+    }
+    assert grants == {
+        ("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", "roles/artifactregistry.writer"),
+        ("gcp:storage/bucketIAMMember:BucketIAMMember", "roles/storage.objectAdmin"),
+    }
+    bucket = one(doc, "gcp:storage/bucket:Bucket", "build-staging")
+    assert build["inputs"]["environment"]["BUCKET"] == bucket["inputs"]["name"]
+    assert bucket["inputs"]["publicAccessPrevention"] == "enforced"
+    grant_urns = {r["urn"] for r in doc["resources"] if r["type"].endswith("IamMember") or "IAMMember" in r["type"]}
+    assert grant_urns & set(build["dependencies"]), "the build must wait for its grants"
+
+
+def test_plans_of_two_checkouts_are_identical(tmp_path):
+    # No machine path reaches an input: a teammate's `pulumi up` from another folder changes nothing.
+    doc: dict[str, Any] = run_plan("nvidia-l4", dict(BASE)).document()
+    from plan.runner import PROJECT_DIR
+
+    assert str(PROJECT_DIR) not in str(doc)
+
+
+def test_custom_profile_refuses_prefill_decode_handlers():
+    assert_refused(
+        "nvidia-l4",
+        {"llmd:scheduler": {"profile": "custom", "plugins": [{"type": "queue-scorer", "weight": 1},
+                                                             {"type": "pd-profile-handler"}]}},
+        "llmd:scheduler.plugins[1].type",
+        "single-profile-handler",
+    )
