@@ -20,11 +20,29 @@ from loadtest.workload import STOP_INTERRUPTED, WorkloadConfig
 
 EXIT_INTERRUPTED = 130
 EXIT_BELOW_SLO = 3
+DEFAULT_MIN_SUCCESS_RATE = 0.95
 
 
 def _think(text: str) -> tuple[float, float]:
     low, _, high = text.partition(":")
     return float(low), float(high or low)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a fraction in [0, 1], got {text}")
+    return value
+
+
+def verdict(rate: float | None, threshold: float) -> tuple[bool, str]:
+    """Whether a run passes, and the line that says so with the success rate and the threshold."""
+    floor = f"threshold {threshold * 100:.2f} %"
+    if rate is None:
+        return False, f"FAIL: no request finished (success rate undefined), {floor}"
+    passed = rate >= threshold
+    sign = ">=" if passed else "<"
+    return passed, f"{'PASS' if passed else 'FAIL'}: success rate {rate * 100:.2f} % {sign} {floor}"
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -60,8 +78,10 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     o.add_argument("--label", default="run", help="name of this run in reports and comparisons")
     o.add_argument("--out", type=Path, help="report folder (default reports/<UTC time>-<label>)")
     o.add_argument("--no-progress", action="store_true", help="no live display")
-    o.add_argument("--min-success-rate", type=float, metavar="FRACTION",
-                   help=f"exit {EXIT_BELOW_SLO} when the success rate is below this (e.g. 0.99)")
+    o.add_argument("--min-success-rate", type=_fraction, default=DEFAULT_MIN_SUCCESS_RATE,
+                   metavar="FRACTION",
+                   help=f"FAIL and exit {EXIT_BELOW_SLO} when the success rate is below this "
+                        f"(default {DEFAULT_MIN_SUCCESS_RATE}; 0 accepts any run that finished a request)")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -89,13 +109,11 @@ def _run(args: argparse.Namespace) -> int:
     print(report.summary_text(outcome.report), end="")
     for name, path in outcome.files.items():
         print(f"{name}: {path}")
+    passed, line = verdict(outcome.report["success_rate"], args.min_success_rate)
+    print(line)
     if outcome.report["run"]["stop_reason"] == STOP_INTERRUPTED:
         return EXIT_INTERRUPTED
-    rate = outcome.report["success_rate"]
-    if args.min_success_rate is not None and (rate is None or rate < args.min_success_rate):
-        print(f"success rate below {args.min_success_rate}", file=sys.stderr)
-        return EXIT_BELOW_SLO
-    return 0
+    return 0 if passed else EXIT_BELOW_SLO
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -27,6 +27,8 @@ LT_TURNS ?= 3
 LT_MAX_TOKENS ?= 256
 LT_TIMEOUT ?= 120
 LT_LABEL ?= stress
+# The run FAILs (exit 3) below this success rate; 0 accepts any run that finished a request.
+LT_MIN_SUCCESS ?= 0.95
 LT_ARGS ?=
 
 stress: venv
@@ -36,4 +38,4 @@ stress: venv
 		--users $(LT_USERS) --requests $(LT_REQUESTS) --duration $(LT_DURATION) \
 		--ramp-up $(LT_RAMP_UP) --think-time $(LT_THINK) --prompts $(LT_PROMPTS) \
 		--turns $(LT_TURNS) --max-tokens $(LT_MAX_TOKENS) --timeout $(LT_TIMEOUT) \
-		--label $(LT_LABEL) $(LT_ARGS)
+		--min-success-rate $(LT_MIN_SUCCESS) --label $(LT_LABEL) $(LT_ARGS)

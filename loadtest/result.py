@@ -10,6 +10,7 @@ CONNECTION = "connection"
 DROPPED_STREAM = "dropped_stream"
 PROTOCOL = "protocol"
 APP_ERROR = "app_error"
+EMPTY_ANSWER = "empty_answer"
 AUTH = "auth"
 CLIENT_ERROR = "client_error"
 
@@ -20,6 +21,7 @@ ERROR_KINDS_DOC = {
     DROPPED_STREAM: "the response stream ended before its end marker",
     PROTOCOL: "the response could not be understood (bad JSON, unexpected event)",
     APP_ERROR: "the application reported an error inside a 200 response (Gradio `event: error`)",
+    EMPTY_ANSWER: "the answer ended properly but carried no text (only `[DONE]`, or an empty `complete`)",
     AUTH: "a token for the request could not be obtained",
     CLIENT_ERROR: "an unexpected exception in the load generator itself (its type and message are kept)",
 }

@@ -78,15 +78,23 @@ def make_session(users: int) -> aiohttp.ClientSession:
                                  cookie_jar=aiohttp.DummyCookieJar(), skip_auto_headers=("User-Agent",))
 
 
+MODELS_TIMEOUT_S = 30.0
+
+
 async def first_model(session: aiohttp.ClientSession, url: str,
                       headers: dict[str, str] | None = None) -> str:
     root = url.rstrip("/")
     models_url = root + ("/models" if root.endswith("/v1") else "/v1/models")
-    async with asyncio.timeout(30):
-        async with session.get(models_url, headers=headers) as resp:
-            if resp.status != 200:
-                raise RuntimeError(f"{models_url} answered HTTP {resp.status}; pass --model")
-            data = (await resp.json()).get("data") or []
+    timeout = MODELS_TIMEOUT_S
+    try:
+        async with asyncio.timeout(timeout):
+            async with session.get(models_url, headers=headers) as resp:
+                if resp.status != 200:
+                    raise RuntimeError(f"{models_url} answered HTTP {resp.status}; pass --model")
+                data = (await resp.json()).get("data") or []
+    except TimeoutError as exc:
+        raise RuntimeError(f"GET {models_url} did not answer within {timeout:g} s; "
+                           "check the URL, or pass --model") from exc
     if not data:
         raise RuntimeError(f"{models_url} lists no model; pass --model")
     return str(data[0]["id"])

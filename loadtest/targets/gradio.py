@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from loadtest.result import APP_ERROR, DROPPED_STREAM, PROTOCOL, RequestResult, http_kind
+from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 
@@ -119,6 +119,8 @@ class GradioTarget:
                 break
         else:
             raise RequestFailed(DROPPED_STREAM, "stream ended without a complete event")
+        if not last:
+            raise RequestFailed(EMPTY_ANSWER, "the complete event carried no answer text")
         result.text = last
         result.output_tokens = len(last.split())
         if result.token_times:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from loadtest.result import APP_ERROR, DROPPED_STREAM, PROTOCOL, RequestResult, http_kind
+from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 APIS = ("chat", "completions")
@@ -94,6 +94,8 @@ class OpenAITarget:
                 usage = chunk["usage"]
         else:
             raise RequestFailed(DROPPED_STREAM, "stream ended without [DONE]")
+        if not parts:  # the chat app fails such an answer too ("The model returned an empty answer")
+            raise RequestFailed(EMPTY_ANSWER, "the stream ended with [DONE] without any text")
         result.text = "".join(parts)
         if times:
             result.ttft = times[0] - result.start

@@ -42,6 +42,10 @@ def serve_app(app: web.Application) -> Iterator[str]:
         started.set()
         loop.run_forever()
         loop.run_until_complete(box["runner"].cleanup())
+        left = asyncio.all_tasks(loop)  # handlers still waiting (a hanging endpoint): end them
+        for task in left:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
         loop.close()
 
     thread = threading.Thread(target=run, daemon=True)
@@ -59,7 +63,8 @@ class FakeGradio:
     """Speaks the Gradio queue protocol of the frontend's ``chat`` API.
 
     ``mode``: "ok" streams ``tokens`` cumulative updates (``ttft_s`` then ``itl_s`` apart) and a
-    complete event; "error" sends an error event; "drop" ends the stream after one update.
+    complete event; "error" sends an error event; "drop" ends the stream after one update;
+    "empty" completes at once with an empty answer.
     ``authorize`` sees each Authorization header; a False answer gets HTTP 401, as IAP would.
     ``sticky`` sets an affinity cookie on the call and answers the stream only when it comes back.
     """
@@ -105,6 +110,9 @@ class FakeGradio:
         await resp.write(b"event: heartbeat\ndata: null\n\n")
         if self.mode == "error":
             await resp.write(b'event: error\ndata: "model backend unavailable"\n\n')
+            return resp
+        if self.mode == "empty":
+            await resp.write(b'event: complete\ndata: [""]\n\n')
             return resp
         text = f"[fake] history {len(data[1])};"
         await asyncio.sleep(self.ttft_s)

@@ -33,6 +33,7 @@ def test_streamed_answer_is_timed_and_history_is_sent() -> None:
 @pytest.mark.parametrize(("mode", "kind", "detail"), [
     ("error", "app_error", "model backend unavailable"),
     ("drop", "dropped_stream", "without a complete event"),
+    ("empty", "empty_answer", "no answer text"),
 ])
 def test_error_event_and_dropped_stream_are_counted(mode: str, kind: str, detail: str) -> None:
     fake = FakeGradio(mode=mode)

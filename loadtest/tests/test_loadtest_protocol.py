@@ -15,6 +15,11 @@ STREAMS = {
     "bad-json": CHUNK + b"data: {not json\n\n",
     "error-chunk": CHUNK + b'data: {"error": {"message": "engine died", "code": 500}}\n\n',
     "ok": CHUNK + CHUNK + b"data: [DONE]\n\n",
+    "only-done": b"data: [DONE]\n\n",
+    "no-text": (b'data: {"choices": [{"delta": {"role": "assistant"}}]}\n\n'
+                b'data: {"choices": [{"delta": {"content": ""}, "finish_reason": "stop"}]}\n\n'
+                b'data: {"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 0}}\n\n'
+                b"data: [DONE]\n\n"),
 }
 
 
@@ -35,6 +40,8 @@ def misbehaving_app(body: bytes) -> web.Application:
     ("no-done", "dropped_stream", "without [DONE]"),
     ("bad-json", "protocol", "bad JSON"),
     ("error-chunk", "app_error", "engine died"),
+    ("only-done", "empty_answer", "without any text"),
+    ("no-text", "empty_answer", "without any text"),
 ])
 def test_broken_streams_are_errors_of_their_kind(stream: str, kind: str, detail: str) -> None:
     with serve_app(misbehaving_app(STREAMS[stream])) as url:
