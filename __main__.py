@@ -103,7 +103,7 @@ if on_gke:
     pulumi.export("networkName", network.vpc.name)
     pulumi.export("subnetName", network.subnet.name)
     pulumi.export("proxyOnlySubnetName", network.proxy_only_subnet.name)
-    pulumi.export("inferencePoolName", inference_pool.name)
+    pulumi.export("inferenceNodePoolName", inference_pool.name)
     pulumi.export(
         "getCredentialsCommand",
         cluster.name.apply(
@@ -140,6 +140,7 @@ serving = LlmdServing(
 pulumi.export("llmdNamespace", serving.namespace)
 pulumi.export("internalGatewayAddress", serving.internal_gateway_address)
 pulumi.export("servedModel", settings.model.name)
+pulumi.export("inferencePoolName", serving.primary_inference_pool)
 
 # The public edge (GKE stacks only): Endpoints DNS on a global address, managed TLS, the external gateway
 # with HTTP->HTTPS redirect and IAP, the chat frontend, the dashboard and alert policies.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_gcp as gcp
 
 from components.alerts import AlertPolicies
 from components.certificate import ManagedCertificate
@@ -24,6 +25,11 @@ from config.naming import dns_label
 from config.settings import Settings
 
 FRONTEND_NAME = "llmd-chat"
+
+
+def iap_audience_prefix(project_number: str) -> str:
+    """What IAP's signed header names as audience for any backend service of the project (the id comes last)."""
+    return f"/projects/{project_number}/global/backendServices/"
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,9 @@ class PublicEdge(pulumi.ComponentResource):
                 cpu_request=edge.frontend.cpu_request,
                 memory_request=edge.frontend.memory_request,
                 memory_limit=edge.frontend.memory_limit,
+                iap_audience_prefix=gcp.organizations.get_project_output(project_id=project).number.apply(
+                    iap_audience_prefix
+                ),
             ),
             opts=k8s_opts,
         )

@@ -28,6 +28,8 @@ class FrontendArgs:
     cpu_request: str
     memory_request: str
     memory_limit: str
+    # `/projects/<number>/global/backendServices/`: the app verifies IAP's signed header against it.
+    iap_audience_prefix: pulumi.Input[str]
 
 
 def environment(args: FrontendArgs) -> list[dict[str, pulumi.Input[str]]]:
@@ -37,6 +39,10 @@ def environment(args: FrontendArgs) -> list[dict[str, pulumi.Input[str]]]:
         {"name": "REQUEST_TIMEOUT_SECONDS", "value": str(args.request_timeout_seconds)},
         {"name": "HOST", "value": "0.0.0.0"},
         {"name": "PORT", "value": str(PORT)},
+        # Defence in depth: the app itself refuses any request without a valid IAP assertion, so the chat is not
+        # public even if the gateway's IAP policy were ever detached (frontend/README.md).
+        {"name": "IAP_REQUIRED", "value": "true"},
+        {"name": "IAP_AUDIENCE_PREFIX", "value": args.iap_audience_prefix},
     ]
     if args.queue_concurrency is not None:
         env.append({"name": "QUEUE_CONCURRENCY", "value": str(args.queue_concurrency)})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.cluster_crds import ClusterCrds
 from components.hf_token import (
     NO_TOKEN,
     HfTokenMount,
@@ -94,6 +95,12 @@ class LlmdServing(pulumi.ComponentResource):
         )
         self.namespace: pulumi.Output[str] = ns.name
 
+        # Kinds the releases and the gateway use: on an existing cluster without them, installed first.
+        kinds_ready: list[pulumi.Resource] = []
+        if sv.existing_cluster is not None and sv.existing_cluster.install_crds:
+            kinds_ready = [ClusterCrds("crds", (v.gateway_api_crds, v.inference_crds), opts=child)]
+        after_kinds = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=kinds_ready))
+
         token_mount: HfTokenMount = NO_TOKEN
         token_ready: list[pulumi.Resource] = []
         if args.hf_token is not None:
@@ -158,7 +165,7 @@ class LlmdServing(pulumi.ComponentResource):
                     scheduler_version=v.scheduler_version,
                     provider="none" if on_gke else "istio",
                 ),
-                opts=child,
+                opts=after_kinds,
             )
             self.model_services.append(service)
             self.pools.append(pool)
@@ -188,10 +195,12 @@ class LlmdServing(pulumi.ComponentResource):
                 infra_chart=None if on_gke else v.infra_chart,
             ),
             opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[p.release for p in self.pools])
+                after_kinds, pulumi.ResourceOptions(depends_on=[p.release for p in self.pools])
             ),
         )
         self.internal_gateway_address: pulumi.Output[str] = gateway.address
+        # llm-d's InferencePool of the primary model (the GKE node pool is a different thing).
+        self.primary_inference_pool: str = self.pools[0].pool_name
 
         if on_gke:
             ServingMonitoring(

@@ -422,8 +422,12 @@ def cluster_version(ctx: Context) -> Iterator[Problem]:
         return
     key = f"{NS}:cluster.minMasterVersion"
     if gke_version_key(version) is None:
-        yield Problem(key, version, "not a GKE version", f"use a minor such as {GKE_FLOOR.minor} or a version like "
-                      f"{GKE_FLOOR.exact}, or leave it unset")
+        yield Problem(
+            key,
+            version,
+            "not a GKE version",
+            f"use a minor such as {GKE_FLOOR.minor} or a version like {GKE_FLOOR.exact}, or leave it unset",
+        )
     elif gke_version_below_floor(version):
         yield Problem(
             key,

@@ -54,6 +54,8 @@ class ExistingClusterSection(Section):
     kubeconfig: str | None = None  # a path; None: $KUBECONFIG or ~/.kube/config
     namespace: str = NAMESPACE
     node_selector: dict[str, str] = Field(default_factory=dict)
+    # Install the Gateway API and InferencePool CRDs at the pinned versions; off where the cluster manages them.
+    install_crds: bool = True
 
 
 class ExtraModelSection(ModelSection):
@@ -95,6 +97,7 @@ class ExistingClusterSettings:
     context: str | None
     kubeconfig: str | None
     node_selector: dict[str, str] = field(default_factory=dict)
+    install_crds: bool = True
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,24 @@ def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
             )
 
 
-RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models)
+# The stack file's stand-in for the user's kubeconfig context: refused until replaced.
+CONTEXT_PLACEHOLDER = "<your-kube-context>"
+
+
+def existing_cluster_context(ctx: Context) -> Iterator[Problem]:
+    existing = ctx.section("existingCluster", ExistingClusterSection)
+    if existing is None or not ctx.existing_cluster:
+        return
+    if existing.context is not None and ("<" in existing.context or ">" in existing.context):
+        yield Problem(
+            f"{NS}:existingCluster.context",
+            existing.context,
+            "still the placeholder: the stack would deploy to a context that does not exist",
+            "pulumi config set --path llmd:existingCluster.context <a name from kubectl config get-contexts>",
+        )
+
+
+RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models, existing_cluster_context)
 SERVING = Layer(name="serving", sections=SECTIONS, scalars=SCALARS, rules=RULES)
 
 
@@ -323,7 +343,9 @@ def resolve(ctx: Context) -> ServingSettings:
         hf_token_set=bool(ctx.raw.get(f"{NS}:hfToken")),
         extra_models=tuple(_served(ctx, m) for m in models or []),
         existing_cluster=(
-            ExistingClusterSettings(existing.context, existing.kubeconfig, dict(existing.node_selector))
+            ExistingClusterSettings(
+                existing.context, existing.kubeconfig, dict(existing.node_selector), existing.install_crds
+            )
             if ctx.existing_cluster
             else None
         ),

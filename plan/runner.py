@@ -18,12 +18,14 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from config import load_settings
+from config.serving import CONTEXT_PLACEHOLDER
 from plan.estimates import estimates
 from plan.mocks import PlanMocks, RecordingMonitor, Registration
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PLACEHOLDER_PROJECT = "example-project"
 SECRET_PLACEHOLDER = "offline-plan-placeholder"
+PLACEHOLDER_CONTEXT = "example-context"
 
 
 class PlanError(Exception):
@@ -135,11 +137,29 @@ class _NoticeLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_plan(stack: str, config: dict[str, Any]) -> Plan:
-    """Run __main__.py for `stack` with `config` (the `config:` mapping of a stack file) under mocks."""
+def offline_stand_ins(config: dict[str, Any], notices: list[str]) -> dict[str, Any]:
+    """What a stack file leaves for the user to fill in, replaced so the plan renders (a real deploy refuses it)."""
+    existing = config.get("llmd:existingCluster")
+    if isinstance(existing, dict) and existing.get("context") == CONTEXT_PLACEHOLDER:
+        notices.append(
+            f"llmd:existingCluster.context is the placeholder {CONTEXT_PLACEHOLDER}; planned with "
+            f"'{PLACEHOLDER_CONTEXT}' (pulumi up refuses it until you set yours)"
+        )
+        return {**config, "llmd:existingCluster": {**existing, "context": PLACEHOLDER_CONTEXT}}
+    return config
+
+
+def run_plan(stack: str, config: dict[str, Any], *, stand_ins: bool = True) -> Plan:
+    """Run __main__.py for `stack` with `config` (the `config:` mapping of a stack file) under mocks.
+
+    With `stand_ins`, placeholders a stack file leaves for the user are replaced (with a notice) so the plan
+    renders; without, the program sees them as `pulumi up` would.
+    """
     project, defaults = _project()
-    flat, secret_keys = _flatten(config)
     notices: list[str] = []
+    if stand_ins:
+        config = offline_stand_ins(config, notices)
+    flat, secret_keys = _flatten(config)
     if "gcp:project" not in flat and "llmd:existingCluster" not in flat:
         flat["gcp:project"] = PLACEHOLDER_PROJECT
         notices.append(f"gcp:project is not set; planned with the placeholder '{PLACEHOLDER_PROJECT}'")

@@ -37,6 +37,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class CrdBundle:
+    """A release manifest of CustomResourceDefinitions, installed where the cluster does not manage them."""
+
+    name: str
+    version: str
+    url: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class VersionSet:
     name: str
     infra_chart: HelmChart
@@ -47,6 +57,13 @@ class VersionSet:
     vllm_cpu_image: Image
     # The version of the scheduler's plugin registry (stacks/scheduler_plugins.py is keyed by it).
     scheduler_version: str
+    # CRDs an existing cluster may lack (GKE installs both itself from GKE_FLOOR on): Istio installs none, and the
+    # inferencepool chart ships none.
+    gateway_api_crds: CrdBundle
+    inference_crds: CrdBundle
+    # The Istio release the existing-cluster stack is written against (istiod with
+    # ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true).
+    istio_version: str
 
 
 PINNED = VersionSet(
@@ -63,6 +80,19 @@ PINNED = VersionSet(
     # vLLM's own CPU build (x86_64): llm-d publishes no CPU image in this set.
     vllm_cpu_image=Image("public.ecr.aws/q9t5s3a7", "vllm-cpu-release-repo", "v0.11.0"),
     scheduler_version="v0.6.0",
+    gateway_api_crds=CrdBundle(
+        "gateway-api",
+        "v1.4.0",
+        "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml",
+        ("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant"),
+    ),
+    inference_crds=CrdBundle(
+        "gateway-api-inference-extension",
+        "v1.4.0",
+        "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.4.0/manifests.yaml",
+        ("InferencePool", "InferenceObjective"),
+    ),
+    istio_version="1.28",
 )
 
 

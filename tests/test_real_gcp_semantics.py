@@ -145,8 +145,68 @@ def test_plans_of_two_checkouts_are_identical(tmp_path):
 def test_custom_profile_refuses_prefill_decode_handlers():
     assert_refused(
         "nvidia-l4",
-        {"llmd:scheduler": {"profile": "custom", "plugins": [{"type": "queue-scorer", "weight": 1},
-                                                             {"type": "pd-profile-handler"}]}},
+        {
+            "llmd:scheduler": {
+                "profile": "custom",
+                "plugins": [{"type": "queue-scorer", "weight": 1}, {"type": "pd-profile-handler"}],
+            }
+        },
         "llmd:scheduler.plugins[1].type",
         "single-profile-handler",
     )
+
+
+CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile"
+EXISTING = {"llmd:existingCluster": {"context": "lab"}, "llmd:accelerator": "nvidia-l4"}
+
+
+def test_existing_cluster_installs_the_pinned_crds_before_the_releases(plans):
+    from stacks.versions import PINNED
+
+    doc = plans["existing-cluster"]
+    files = {r["inputs"]["file"]: r for r in of_type(doc, CONFIG_FILE)}
+    assert set(files) == {PINNED.gateway_api_crds.url, PINNED.inference_crds.url}
+    assert all(f"/{b.version}/" in b.url for b in (PINNED.gateway_api_crds, PINNED.inference_crds))
+    file_urns = {r["urn"] for r in files.values()}
+    for release in of_type(doc, "kubernetes:helm.sh/v3:Release"):
+        if release["name"].endswith("inferencepool") or release["name"] == "llm-d-infra":
+            assert file_urns <= set(release["dependencies"]), release["name"]
+
+
+def test_existing_cluster_crds_can_be_left_to_the_cluster():
+    doc = run_plan(
+        "existing-cluster", {**EXISTING, "llmd:existingCluster": {"context": "lab", "installCrds": False}}
+    ).document()
+    assert not of_type(doc, CONFIG_FILE)
+
+
+def test_existing_cluster_placeholder_context_is_refused_by_a_real_deploy():
+    from plan.runner import PlanError
+
+    config = {"llmd:existingCluster": {"context": "<your-kube-context>"}, "llmd:accelerator": "nvidia-l4"}
+    with pytest.raises(PlanError) as caught:
+        run_plan("existing-cluster", config, stand_ins=False)
+    assert "llmd:existingCluster.context" in str(caught.value) and "kubectl config get-contexts" in str(caught.value)
+    assert caught.value.registered == 0
+    # The offline plan renders the stack file as shipped, and says what it replaced.
+    plan = run_plan("existing-cluster", config)
+    assert any("placeholder" in notice for notice in plan.notices)
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_outputs_name_node_pool_and_inference_pool_for_what_they_are(plans, stack):
+    outputs = plans[stack]["outputs"]
+    pool = one(plans[stack], NODE_POOL, "inference-pool")
+    assert outputs["inferenceNodePoolName"] == pool["inputs"]["name"]
+    release = next(
+        r for r in of_type(plans[stack], "kubernetes:helm.sh/v3:Release") if r["name"].endswith("inferencepool")
+    )
+    assert outputs["inferencePoolName"] == release["inputs"]["name"]
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_frontend_requires_iap_assertions_for_the_project(plans, stack):
+    deployment = one(plans[stack], "kubernetes:apps/v1:Deployment")
+    env = {e["name"]: e["value"] for e in deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["IAP_REQUIRED"] == "true"
+    assert env["IAP_AUDIENCE_PREFIX"] == "/projects/123456789012/global/backendServices/"

@@ -10,7 +10,7 @@ import pytest
 
 from config import load_settings
 from config.settings import Settings
-from plan.runner import _flatten, load_config_file, stack_file
+from plan.runner import PLACEHOLDER_CONTEXT, _flatten, load_config_file, offline_stand_ins, stack_file
 from stacks.serving import MIN_BACKEND_TIMEOUT_S
 from stacks.versions import PINNED
 from tests import planview
@@ -50,7 +50,7 @@ def one(doc: dict[str, Any], type_token: str, name: str | None = None) -> dict[s
 
 
 def settings_of(stack: str) -> Settings:
-    flat, _ = _flatten(load_config_file(stack_file(stack)))
+    flat, _ = _flatten(offline_stand_ins(load_config_file(stack_file(stack)), []))
     return load_settings({"gcp:project": "example-project", **flat}, stack)
 
 
@@ -254,7 +254,7 @@ def test_existing_cluster_has_no_gcp_resource_and_no_gmp(plans):
     assert [r["type"] for r in doc["resources"] if r["type"].startswith("gcp:")] == []
     assert of_type(doc, POD_MONITORING) == []
     provider = planview.one(doc, K8S_PROVIDER)
-    assert provider["name"] == "existing-cluster" and provider["inputs"]["context"] == "my-cluster"
+    assert provider["name"] == "existing-cluster" and provider["inputs"]["context"] == PLACEHOLDER_CONTEXT
     infra = release(doc, "llm-d-infra")["values"]["gateway"]
     assert (infra["provider"], infra["gatewayClassName"]) == ("istio", "istio")
     assert release(doc, "inferencepool")["values"]["provider"] == {"name": "istio"}
