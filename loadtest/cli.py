@@ -51,7 +51,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--target", choices=KINDS, default="openai",
                    help="openai: an OpenAI-compatible endpoint; gradio: the chat app (through IAP)")
     t.add_argument("--url", required=True, help="base URL, e.g. http://127.0.0.1:8000 or https://chat.example.com")
-    t.add_argument("--model", help="model name (openai: default is the first of /v1/models)")
+    t.add_argument("--model", action="append", default=[], metavar="NAME",
+                   help="model name; repeat it (or separate names by commas) to spread conversations "
+                        "over several models (openai: default is the first of /v1/models)")
     t.add_argument("--api", choices=("chat", "completions"), default="chat")
     t.add_argument("--iap-service-account", metavar="EMAIL",
                    help="sign an IAP JWT for this service account via the IAM Credentials API")
@@ -87,7 +89,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     low, high = args.think_time
     try:
-        target = TargetConfig(args.target, args.url, args.model, args.api, args.iap_service_account,
+        models = tuple(name.strip() for arg in args.model for name in arg.split(","))
+        target = TargetConfig(args.target, args.url, models, args.api, args.iap_service_account,
                               args.iap_audience, args.api_key_env, args.temperature)
         prompts = PromptConfig(args.prompts, args.long_words, args.prefix_words, args.prefix_groups,
                                args.prompt_file, args.seed)

@@ -29,12 +29,14 @@ LT_TIMEOUT ?= 120
 LT_LABEL ?= stress
 # The run FAILs (exit 3) below this success rate; 0 accepts any run that finished a request.
 LT_MIN_SUCCESS ?= 0.95
+# Models, comma-separated (empty: openai takes the first of /v1/models, gradio the app's default).
+LT_MODELS ?=
 LT_ARGS ?=
 
 stress: venv
 	$(if $(LT_URL),,$(error LT_URL is required, e.g. make stress LT_URL=https://chat.example.com LT_SA=...))
 	$(PY) -m loadtest run --target $(LT_TARGET) --url $(LT_URL) \
-		$(if $(LT_SA),--iap-service-account $(LT_SA)) \
+		$(if $(LT_SA),--iap-service-account $(LT_SA)) $(if $(LT_MODELS),--model $(LT_MODELS)) \
 		--users $(LT_USERS) --requests $(LT_REQUESTS) --duration $(LT_DURATION) \
 		--ramp-up $(LT_RAMP_UP) --think-time $(LT_THINK) --prompts $(LT_PROMPTS) \
 		--turns $(LT_TURNS) --max-tokens $(LT_MAX_TOKENS) --timeout $(LT_TIMEOUT) \

@@ -37,6 +37,7 @@ def build_report(
         "run": run,
         "scenario": scenario,
         "request_totals": totals,
+        "request_totals_by_model": stats.totals_by_model(results),
         "success_rate": totals["successful"] / decided if decided else None,
         "errors": {"by_kind": by_kind, "examples": examples},
         "metrics": stats.compute_metrics(results, itl),
@@ -62,6 +63,11 @@ def load_report(path: Path) -> dict[str, Any]:
     return report
 
 
+def _models(target: dict[str, Any]) -> str:
+    names = target.get("models") or ([target["model"]] if target.get("model") else [])
+    return f" model{'s' if len(names) > 1 else ''} {', '.join(names)}" if names else ""
+
+
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value * 1000:.1f}"
 
@@ -73,12 +79,16 @@ def summary_text(report: dict[str, Any]) -> str:
     rate = report["success_rate"]
     lines = [
         f"Load test {run['label']}: {target['kind']} {target['url']}"
-        f"{' model ' + target['model'] if target.get('model') else ''}, {workload['users']} users, "
+        f"{_models(target)}, {workload['users']} users, "
         f"stopped by {run['stop_reason']} after {run['duration_s']:.1f} s",
         f"Requests: {totals['total']} total, {totals['successful']} ok, {totals['errored']} errored, "
         f"{totals['incomplete']} incomplete; success rate "
         f"{'-' if rate is None else f'{rate * 100:.2f} %'}",
     ]
+    by_model = report.get("request_totals_by_model") or {}
+    if len(by_model) > 1:
+        lines.append("By model: " + "; ".join(
+            f"{name} {row['successful']} ok, {row['errored']} errored" for name, row in by_model.items()))
     by_kind = report["errors"]["by_kind"]
     if by_kind:
         lines.append("Errors: " + ", ".join(f"{kind} {count}" for kind, count in by_kind.items()))

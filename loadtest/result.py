@@ -51,6 +51,7 @@ class RequestResult:
     detail: str = ""
     incomplete: bool = False
     text: str = ""
+    model: str | None = None  # None: the target's default model
 
     @property
     def ok(self) -> bool:

@@ -35,7 +35,7 @@ class StartError(RuntimeError):
 class TargetConfig:
     kind: str
     url: str
-    model: str | None = None
+    models: tuple[str, ...] = ()  # empty: openai asks /v1/models for the first, gradio uses the app's default
     api: str = "chat"
     iap_service_account: str | None = None
     iap_audience: str | None = None
@@ -48,6 +48,8 @@ class TargetConfig:
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"target URL must be http(s)://host[:port][/path], got {self.url!r}")
+        if any(not m for m in self.models) or len(set(self.models)) != len(self.models):
+            raise ValueError(f"model names must be non-empty and distinct, got {list(self.models)}")
 
     def public(self) -> dict[str, Any]:
         """The settings as they go into the report: no credentials, no query string."""
@@ -57,7 +59,8 @@ class TargetConfig:
         auth = "iap-signjwt" if self.iap_service_account else "api-key" if self.api_key_env else "none"
         tokens = (TOKENS_OPENAI if self.kind == "openai" else TOKENS_GRADIO)
         return {"kind": self.kind, "url": urlunsplit((parts.scheme, netloc, parts.path, "", "")),
-                "model": self.model, "api": self.api if self.kind == "openai" else "gradio-queue",
+                "model": self.models[0] if self.models else None, "models": list(self.models),
+                "api": self.api if self.kind == "openai" else "gradio-queue",
                 "output_tokens_from": tokens,
                 "auth": auth, "service_account": self.iap_service_account,
                 "audience": self.audience() if self.iap_service_account else None}
@@ -145,25 +148,27 @@ async def execute(
         try:  # fail fast, before any load, on credentials and on an unreachable endpoint
             headers = header_source(target_cfg, signer)
             first_headers = await headers() if headers else None
-            model = target_cfg.model
-            if model is None and target_cfg.kind == "openai":
-                model = await first_model(session, target_cfg.url, first_headers)
+            models = target_cfg.models
+            if not models and target_cfg.kind == "openai":
+                models = (await first_model(session, target_cfg.url, first_headers),)
         except Exception as exc:
             raise StartError(f"cannot start: {type(exc).__name__}: {exc}") from exc
         target: Target
         if target_cfg.kind == "openai":
-            target = OpenAITarget(session, target_cfg.url, str(model), target_cfg.api, headers,
+            target = OpenAITarget(session, target_cfg.url, models[0], target_cfg.api, headers,
                                   target_cfg.temperature)
         else:
-            target = GradioTarget(session, target_cfg.url, model, headers, target_cfg.temperature)
-        workload = Workload(target, workload_cfg)
+            target = GradioTarget(session, target_cfg.url, models[0] if models else None, headers,
+                                  target_cfg.temperature)
+        workload = Workload(target, workload_cfg, models=models)
         wall_start = time.time()
         reason = await _run_with_interrupts(workload, console)
         wall_end = time.time()
     run = {"label": label, "tool": f"loadtest {__version__}", "started_at": _utc(wall_start),
            "ended_at": _utc(wall_end), "duration_s": workload.ended_at - workload.started_at,
            "stop_reason": reason}
-    scenario = {"target": {**target_cfg.public(), "model": model}, "workload": _workload_dict(workload_cfg)}
+    scenario = {"target": {**target_cfg.public(), "model": models[0] if models else None,
+                           "models": list(models)}, "workload": _workload_dict(workload_cfg)}
     collector = workload.collector
     data = report.build_report(collector.results, collector.itl, scenario=scenario, run=run,
                                origin=workload.started_at)

@@ -90,6 +90,15 @@ def request_totals(results: Sequence[RequestResult]) -> dict[str, int]:
             "incomplete": incomplete, "total": len(results)}
 
 
+def totals_by_model(results: Iterable[RequestResult]) -> dict[str, dict[str, int]]:
+    """successful / errored / incomplete per model name ("default" when the target chose it)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        row = out.setdefault(r.model or "default", {"successful": 0, "errored": 0, "incomplete": 0})
+        row["incomplete" if r.incomplete else "errored" if r.error is not None else "successful"] += 1
+    return dict(sorted(out.items()))
+
+
 def errors_by_kind(results: Iterable[RequestResult]) -> tuple[dict[str, int], dict[str, str]]:
     """Counts per error kind, and the first detail message seen for each kind."""
     counts: Counter[str] = Counter()

@@ -12,6 +12,7 @@ import random
 import time
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,9 +117,12 @@ class Collector:
 class Workload:
     """Runs the virtual users of one load test against one target."""
 
-    def __init__(self, target: Target, config: WorkloadConfig, collector: Collector | None = None) -> None:
+    def __init__(self, target: Target, config: WorkloadConfig, collector: Collector | None = None,
+                 models: Sequence[str] = ()) -> None:
+        """``models``: conversations take turns over these (none: the target's default model)."""
         self.target = target
         self.config = config
+        self.models: tuple[str | None, ...] = tuple(models) or (None,)
         self.collector = collector or Collector()
         self.prompts = PromptSet(config.prompts)
         self.budget = config.requests
@@ -136,8 +140,8 @@ class Workload:
         self.budget -= 1
         return True
 
-    async def _one(self, messages: list[Message]) -> RequestResult:
-        result = RequestResult(start=time.perf_counter(), end=0.0)
+    async def _one(self, messages: list[Message], model: str | None = None) -> RequestResult:
+        result = RequestResult(start=time.perf_counter(), end=0.0, model=model)
         self.collector.started += 1
         try:
             async with asyncio.timeout(self.config.request_timeout_s):
@@ -162,7 +166,11 @@ class Workload:
             await asyncio.sleep(cfg.ramp_up_s * index / cfg.users)
         source = self.prompts.for_user(index)
         rested = True
+        models = self.models
+        conversation = index  # user i's conversation k asks models[(i + k) % n]: every model is reached
         while True:
+            model = models[conversation % len(models)]
+            conversation += 1
             messages: list[Message] = []
             for turn in range(cfg.turns):
                 if not self._take():
@@ -172,7 +180,7 @@ class Workload:
                 rested = cfg.think_max_s <= 0
                 content = source.first() if turn == 0 else source.follow_up()
                 messages.append({"role": "user", "content": content})
-                result = await self._one(messages)
+                result = await self._one(messages, model)
                 if not result.ok:
                     break
                 messages.append({"role": "assistant", "content": result.text})

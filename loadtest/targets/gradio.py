@@ -58,9 +58,9 @@ class GradioTarget:
         self.temperature = temperature
         self.call_url = f"{base_url.rstrip('/')}/gradio_api/call/{api_name}"
 
-    def payload(self, messages: list[Message], max_tokens: int) -> dict[str, Any]:
+    def payload(self, messages: list[Message], max_tokens: int, model: str | None = None) -> dict[str, Any]:
         history = [{"role": m["role"], "content": m["content"]} for m in messages[:-1]]
-        data: list[Any] = [messages[-1]["content"], history, self.model, max_tokens]
+        data: list[Any] = [messages[-1]["content"], history, model or self.model, max_tokens]
         if self.temperature is not None:
             data.append(self.temperature)
         return {"data": data}
@@ -68,7 +68,7 @@ class GradioTarget:
     async def send(self, messages: list[Message], max_tokens: int, result: RequestResult) -> None:
         headers = await self.headers() if self.headers else None
         async with self.session.post(
-            self.call_url, json=self.payload(messages, max_tokens), headers=headers
+            self.call_url, json=self.payload(messages, max_tokens, result.model), headers=headers
         ) as resp:
             result.status = resp.status
             if resp.status != 200:

@@ -12,13 +12,17 @@ from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, R
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 APIS = ("chat", "completions")
+# The internal gateway routes a request to an extra model's pool by this header (value: the model
+# name); without it every request goes to the primary model's pool. See docs/serving.md.
+MODEL_HEADER = "X-Gateway-Base-Model-Name"
 
 
 class OpenAITarget:
     """Streams ``/v1/chat/completions`` (or ``/v1/completions``) and times every content chunk.
 
     Output tokens are the server's ``usage.completion_tokens`` when it sends usage (we ask for it
-    with ``stream_options.include_usage``), otherwise the number of content chunks.
+    with ``stream_options.include_usage``), otherwise the number of content chunks. Every request
+    names its model (``result.model``, else ``model``) in the body and in MODEL_HEADER.
     """
 
     kind = "openai"
@@ -44,9 +48,9 @@ class OpenAITarget:
             root += "/v1"
         self.url = f"{root}/{'chat/completions' if api == 'chat' else 'completions'}"
 
-    def body(self, messages: list[Message], max_tokens: int) -> dict[str, Any]:
+    def body(self, messages: list[Message], max_tokens: int, model: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "model": self.model,
+            "model": model or self.model,
             "max_tokens": max_tokens,
             "stream": True,
             "stream_options": {"include_usage": True},
@@ -60,8 +64,12 @@ class OpenAITarget:
         return body
 
     async def send(self, messages: list[Message], max_tokens: int, result: RequestResult) -> None:
-        headers = await self.headers() if self.headers else None
-        async with self.session.post(self.url, json=self.body(messages, max_tokens), headers=headers) as resp:
+        model = result.model or self.model
+        headers = {MODEL_HEADER: model}
+        if self.headers:
+            headers.update(await self.headers())
+        async with self.session.post(self.url, json=self.body(messages, max_tokens, model),
+                                     headers=headers) as resp:
             result.status = resp.status
             if resp.status != 200:
                 text = await resp.text(errors="replace")

@@ -34,7 +34,7 @@ def chat_url() -> Iterator[str]:
 
 
 def test_load_through_the_chat_app(chat_url: str) -> None:
-    outcome = run_load(TargetConfig("gradio", chat_url, model="m"),
+    outcome = run_load(TargetConfig("gradio", chat_url, models=("m",)),
                        WorkloadConfig(users=3, requests=12, duration_s=60, max_tokens=TOKENS))
     r = outcome.report
     assert r["request_totals"]["successful"] == 12, r["errors"]

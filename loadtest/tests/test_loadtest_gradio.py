@@ -13,7 +13,7 @@ from loadtest.workload import WorkloadConfig
 def test_streamed_answer_is_timed_and_history_is_sent() -> None:
     fake = FakeGradio(tokens=6, ttft_s=0.04, itl_s=0.01)
     with serve_app(fake.app()) as url:
-        target = TargetConfig("gradio", url, model="m")
+        target = TargetConfig("gradio", url, models=("m",))
         outcome = run_load(target, WorkloadConfig(users=2, requests=8, duration_s=20, turns=2, max_tokens=32))
     r = outcome.report
     assert r["request_totals"]["successful"] == 8
@@ -55,3 +55,12 @@ def test_affinity_cookie_of_the_call_comes_back_on_the_stream() -> None:
     with serve_app(fake.app()) as url:
         outcome = run_load(TargetConfig("gradio", url), WorkloadConfig(users=3, requests=9, duration_s=20))
     assert outcome.report["request_totals"]["successful"] == 9, outcome.report["errors"]
+
+
+def test_conversations_take_turns_over_the_models() -> None:
+    fake = FakeGradio(tokens=1)
+    with serve_app(fake.app()) as url:
+        outcome = run_load(TargetConfig("gradio", url, models=("a", "b")),
+                           WorkloadConfig(users=1, requests=4, duration_s=20, turns=2))
+    assert outcome.report["request_totals"]["successful"] == 4
+    assert [call["data"][2] for call in fake.calls] == ["a", "a", "b", "b"]

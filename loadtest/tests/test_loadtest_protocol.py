@@ -45,7 +45,7 @@ def misbehaving_app(body: bytes) -> web.Application:
 ])
 def test_broken_streams_are_errors_of_their_kind(stream: str, kind: str, detail: str) -> None:
     with serve_app(misbehaving_app(STREAMS[stream])) as url:
-        outcome = run_load(TargetConfig("openai", url, model="m"),
+        outcome = run_load(TargetConfig("openai", url, models=("m",)),
                            WorkloadConfig(users=1, requests=3, duration_s=10))
     assert outcome.report["errors"]["by_kind"] == {kind: 3}
     assert detail in outcome.report["errors"]["examples"][kind]
@@ -53,7 +53,7 @@ def test_broken_streams_are_errors_of_their_kind(stream: str, kind: str, detail:
 
 def test_chunks_without_usage_are_counted_as_tokens() -> None:
     with serve_app(misbehaving_app(STREAMS["ok"])) as url:
-        outcome = run_load(TargetConfig("openai", url, model="m"),
+        outcome = run_load(TargetConfig("openai", url, models=("m",)),
                            WorkloadConfig(users=1, requests=2, duration_s=10))
     metrics = outcome.report["metrics"]
     assert outcome.report["request_totals"]["successful"] == 2

@@ -128,14 +128,14 @@ def closed_port() -> int:
 
 def test_connection_errors_are_counted() -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    outcome = run_load(TargetConfig("openai", url, model="m"),
+    outcome = run_load(TargetConfig("openai", url, models=("m",)),
                        WorkloadConfig(users=2, requests=5, duration_s=10))
     assert outcome.report["errors"]["by_kind"] == {"connection": 5}
     assert "Connect" in outcome.report["errors"]["examples"]["connection"]
 
 
 def test_http_error_status_from_unknown_model(sim_url: str) -> None:
-    outcome = run_load(TargetConfig("openai", sim_url, model="no-such-model"),
+    outcome = run_load(TargetConfig("openai", sim_url, models=("no-such-model",)),
                        WorkloadConfig(users=1, requests=3, duration_s=10))
     assert outcome.report["errors"]["by_kind"] == {"http_404": 3}
 

@@ -67,6 +67,8 @@ def make_stress(*variables: str) -> str:
 def test_make_stress_passes_the_threshold() -> None:
     assert "--min-success-rate 0.95" in make_stress()
     assert "--min-success-rate 0.999" in make_stress("LT_MIN_SUCCESS=0.999")
+    assert "--model a,b " in make_stress("LT_MODELS=a,b")
+    assert "--model" not in make_stress()
 
 
 def test_hanging_models_endpoint_names_url_and_wait(monkeypatch: pytest.MonkeyPatch,
