@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,11 +12,13 @@ from fastapi.responses import JSONResponse
 
 from frontend.backend import ModelCatalog, make_client
 from frontend.chat import ChatService
+from frontend.iap import KeySet, RequireIap, TokenVerifier
 from frontend.padding import PadInputs
 from frontend.routing import RouteApi
 from frontend.settings import Settings
 from frontend.ui import build_api, build_ui
 
+log = logging.getLogger("frontend")
 API_PREFIX = "/gradio_api"
 API_MOUNT = "/_api"
 # System fonts, so that browsers fetch nothing from outside the app.
@@ -24,12 +27,17 @@ THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
 
 
 def create_app(settings: Settings) -> FastAPI:
+    settings.check()
     client = make_client(settings)
     service = ChatService(settings, client, ModelCatalog(client, settings))
     demo = with_queue(build_ui(service), settings)
     api = with_queue(build_api(service), settings)
+    verifier = iap_verifier(settings)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if verifier is not None:
+            verifier.keys.refresh_soon()
         yield
         await client.close()
 
@@ -44,7 +52,19 @@ def create_app(settings: Settings) -> FastAPI:
     app = gr.mount_gradio_app(app, demo, path="", theme=THEME, footer_links=["api"], **common)
     app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": chat_defaults(settings)})
     app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT)
+    if verifier is not None:
+        app.add_middleware(RequireIap, verifier=verifier)  # outermost: before anything reads the request
+    else:
+        log.warning("IAP verification is off (IAP_REQUIRED=false and no IAP_AUDIENCE_PREFIX): "
+                    "every request is served without checking who sent it")
     return app
+
+
+def iap_verifier(settings: Settings) -> TokenVerifier | None:
+    if not settings.iap_enabled:
+        return None
+    keys = KeySet(settings.iap_certs_url, ttl_s=settings.iap_keys_ttl_s)
+    return TokenVerifier(settings.iap_audience_prefix, keys)
 
 
 def with_queue(blocks: gr.Blocks, settings: Settings) -> gr.Blocks:

@@ -69,8 +69,9 @@ class Child:
 
 def app_env(gateway_url: str, port: int, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    # Loopback development servers have no IAP in front (override with ``extra``).
     env.update({"GATEWAY_URL": gateway_url, "HOST": "127.0.0.1", "PORT": str(port),
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1", "IAP_REQUIRED": "false", "IAP_AUDIENCE_PREFIX": ""})
     env.update(extra or {})
     return env
 

@@ -16,10 +16,10 @@ chromium:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
-# The simulator and the app on 127.0.0.1; prints the URL and runs until Ctrl-C.
+# The simulator and the app on 127.0.0.1; prints the URL and runs until Ctrl-C (no IAP on loopback).
 chat-local: venv
-	$(PY) -m frontend.local --port $(CHAT_PORT)
+	IAP_REQUIRED=false $(PY) -m frontend.local --port $(CHAT_PORT)
 
 # Concurrent chats through the app's queued API versus straight at the simulator.
 bench-frontend: venv
-	$(PY) -m frontend.bench $(BENCH_ARGS)
+	IAP_REQUIRED=false $(PY) -m frontend.bench $(BENCH_ARGS)

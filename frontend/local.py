@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     sim = start_simulator(["--model", MODEL, "--model", "simulated/other-model",
                            "--ttft-ms", str(args.ttft_ms), "--itl-ms", str(args.itl_ms),
                            "--output-tokens", str(args.output_tokens)], port=args.sim_port)
-    app, url = start_app(sim.url, {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "INFO"}, log=sys.stdout,
-                         port=args.port)
+    env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "INFO", "IAP_REQUIRED": "false"}  # no IAP on loopback
+    app, url = start_app(sim.url, env, log=sys.stdout, port=args.port)
     try:
         app.wait_ready(url, "/healthz")
         print(f"\nsimulator: {sim.url}/v1  (models: {MODEL}, simulated/other-model)")

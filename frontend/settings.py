@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+IAP_CERTS_URL = "https://www.gstatic.com/iap/verify/public_key"
+IAP_PREFIX = re.compile(r"/projects/[0-9]+/global/backendServices/")
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -60,6 +64,30 @@ class Settings:
     log_level: str = "INFO"
     access_log: bool = False
     title: str = "llm-d chat"
+    iap_audience_prefix: str = ""
+    iap_required: bool = True
+    iap_certs_url: str = IAP_CERTS_URL
+    iap_keys_ttl_s: float = 3600.0
+
+    @property
+    def iap_enabled(self) -> bool:
+        """IAP tokens are checked whenever an audience prefix is configured."""
+        return bool(self.iap_audience_prefix)
+
+    def check(self) -> Settings:
+        """Refuse settings the app must not start with; returns ``self``."""
+        prefix = self.iap_audience_prefix
+        if prefix and not IAP_PREFIX.fullmatch(prefix):
+            raise ValueError(
+                f"IAP_AUDIENCE_PREFIX must look like /projects/PROJECT_NUMBER/global/backendServices/ "
+                f"(the project's number, with both slashes at the ends), got {prefix!r}")
+        if self.iap_required and not prefix:
+            raise ValueError(
+                "IAP_AUDIENCE_PREFIX is not set, and IAP_REQUIRED is true (the default): set "
+                "IAP_AUDIENCE_PREFIX=/projects/PROJECT_NUMBER/global/backendServices/ (the number of the "
+                "project whose load balancer runs IAP) so every request's IAP header is verified, or set "
+                "IAP_REQUIRED=false to run without IAP checks (local development only)")
+        return self
 
     @property
     def api_base(self) -> str:
@@ -96,4 +124,8 @@ class Settings:
             log_level=(e.get("LOG_LEVEL", "").strip() or d.log_level).upper(),
             access_log=_bool(e, "ACCESS_LOG", d.access_log),
             title=e.get("APP_TITLE", "").strip() or d.title,
-        )
+            iap_audience_prefix=e.get("IAP_AUDIENCE_PREFIX", "").strip(),
+            iap_required=_bool(e, "IAP_REQUIRED", d.iap_required),
+            iap_certs_url=e.get("IAP_CERTS_URL", "").strip() or d.iap_certs_url,
+            iap_keys_ttl_s=_float(e, "IAP_KEYS_TTL_SECONDS", d.iap_keys_ttl_s, 1.0),
+        ).check()

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     sim: Child = start_simulator(["--model", MODEL, "--ttft-ms", str(args.ttft_ms), "--itl-ms",
                                   str(args.itl_ms), "--output-tokens", str(args.output_tokens)])
     try:
-        extra = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING"}
+        extra = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING", "IAP_REQUIRED": "false"}
         if args.queue_concurrency:
             extra["QUEUE_CONCURRENCY"] = str(args.queue_concurrency)
         extra.update(item.split("=", 1) for item in args.app_env if "=" in item)

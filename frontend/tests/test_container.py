@@ -44,7 +44,7 @@ def test_dev_tools_stay_out_of_the_image() -> None:
     for path in ("tests/", "bench/", "devserver.py", "local.py"):
         assert path in ignored
     app_modules = ["__main__.py", "app.py", "backend.py", "chat.py", "environment.py", "errors.py",
-                   "history.py", "logs.py", "padding.py", "settings.py", "ui.py"]
+                   "history.py", "iap.py", "logs.py", "padding.py", "settings.py", "ui.py"]
     for module in app_modules:
         source = (FRONTEND / module).read_text()
         assert "frontend.devserver" not in source and "frontend.bench" not in source
