@@ -5,6 +5,11 @@ with zero time to first token and zero inter-token latency, and one process of o
 streamed chat requests at it as fast as it can. We report requests/s achieved and the CPU time our
 process spent per request; 1 / (CPU per request) is the rate one core of ours can drive, which is
 the figure that matters when the simulator, not the generator, is the bottleneck.
+
+In the same layout (a fresh simulator process, the same session settings, users, requests and
+bodies), a bare aiohttp client then sends the same requests and reads each answer whole, without
+parsing the stream, timing chunks or classifying anything. The generator's CPU per request over
+the bare client's is the price of measuring; the target is at most MAX_RATIO.
 """
 
 from __future__ import annotations
@@ -14,21 +19,27 @@ import asyncio
 import json
 import os
 import select
+import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from loadtest.prompts import PromptConfig
+import aiohttp
+
+from loadtest.prompts import PromptConfig, PromptSet
 from loadtest.runner import make_session
 from loadtest.targets import OpenAITarget
+from loadtest.targets.openai import MODEL_HEADER
 from loadtest.workload import Workload, WorkloadConfig
 
 TARGET_RPS = 2000
 START_TIMEOUT_S = 20.0
 WARMUP_REQUESTS = 1000  # at most; opens the keep-alive connections before measuring
 MODEL = "bench"
+MAX_RATIO = 1.2
 
 
 def start_simulator(output_tokens: int) -> tuple[subprocess.Popen[str], str]:
@@ -76,24 +87,96 @@ async def drive(url: str, users: int, requests: int, duration: float, tokens: in
             "output_tokens": c.output_tokens}
 
 
-def measure(users: int, requests: int, duration: float, tokens: int = 1) -> dict[str, Any]:
+async def drive_bare(url: str, users: int, requests: int, duration: float, tokens: int) -> dict[str, Any]:
+    """The same requests from a client that neither parses, times nor classifies: the floor."""
+    prompts = PromptSet(PromptConfig("short"))
+    chat_url = f"{url.rstrip('/')}/v1/chat/completions"
+    headers = {MODEL_HEADER: MODEL}
+    counts = {"ok": 0, "failed": 0, "budget": 0}
+
+    async def worker(index: int, session: aiohttp.ClientSession) -> None:
+        source = prompts.for_user(index)
+        while counts["budget"] > 0:
+            counts["budget"] -= 1
+            body = {"model": MODEL, "max_tokens": tokens, "stream": True,
+                    "stream_options": {"include_usage": True},
+                    "messages": [{"role": "user", "content": source.first()}]}
+            try:
+                async with session.post(chat_url, json=body, headers=headers) as resp:
+                    await resp.read()
+                    counts["ok" if resp.status == 200 else "failed"] += 1
+            except (aiohttp.ClientError, OSError):
+                counts["failed"] += 1
+
+    async def burst(session: aiohttp.ClientSession, n: int) -> None:
+        counts["budget"] = n
+        async with asyncio.timeout(duration):
+            await asyncio.gather(*(worker(i, session) for i in range(users)))
+
+    async with make_session(users) as session:
+        await burst(session, min(WARMUP_REQUESTS, max(users, requests // 10)))
+        counts["ok"] = counts["failed"] = 0
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        await burst(session, requests)
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    return {"requests": counts["ok"] + counts["failed"], "successful": counts["ok"], "wall_s": wall,
+            "client_cpu_s": cpu}
+
+
+async def _rounds(url: str, users: int, requests: int, duration: float, tokens: int,
+                  rounds: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Generator and bare client in turn, ``rounds`` times each, against one simulator."""
+    ours, bare = [], []
+    for _ in range(rounds):
+        ours.append(await drive(url, users, requests, duration, tokens))
+        bare.append(await drive_bare(url, users, requests, duration, tokens))
+    return ours, bare
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def measure(users: int, requests: int, duration: float, tokens: int = 1, rounds: int = 1) -> dict[str, Any]:
+    """The figures of ``rounds`` alternating runs; per-request CPU figures are the medians."""
     proc, url = start_simulator(output_tokens=tokens)
     try:
         sim0 = cpu_seconds_of(proc.pid)
-        figures = asyncio.run(drive(url, users, requests, duration, tokens))
+        ours, bare = asyncio.run(_rounds(url, users, requests, duration, tokens, rounds))
         sim1 = cpu_seconds_of(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    n = max(1, figures["requests"])
+    for run in ours + bare:
+        run["cpu_us_per_request"] = 1e6 * run["client_cpu_s"] / max(1, run["requests"])
+        run["requests_per_s"] = run["successful"] / run["wall_s"] if run["wall_s"] else 0.0
+    figures = dict(ours[-1])
+    everyone = sum(run["requests"] for run in ours + bare) + 2 * rounds * min(
+        WARMUP_REQUESTS, max(users, requests // 10))
+    cpu_us = _median([run["cpu_us_per_request"] for run in ours])
+    bare_us = _median([run["cpu_us_per_request"] for run in bare])
     figures.update({
         "users": users,
-        "requests_per_s": figures["successful"] / figures["wall_s"] if figures["wall_s"] else 0.0,
-        "output_tokens_per_s": figures["output_tokens"] / figures["wall_s"] if figures["wall_s"] else 0.0,
-        "client_cpu_us_per_request": 1e6 * figures["client_cpu_s"] / n,
-        "client_core_capacity_rps": n / figures["client_cpu_s"] if figures["client_cpu_s"] else None,
-        "simulator_cpu_us_per_request": (1e6 * (sim1 - sim0) / n if sim0 is not None and sim1 is not None
-                                         else None),
+        "rounds": rounds,
+        "successful": sum(run["successful"] for run in ours),
+        "requests": sum(run["requests"] for run in ours),
+        "errors": dict(sum((Counter(run["errors"]) for run in ours), Counter())),
+        "output_tokens": sum(run["output_tokens"] for run in ours),
+        "requests_per_s": _median([run["requests_per_s"] for run in ours]),
+        "output_tokens_per_s": _median([run["output_tokens"] / run["wall_s"] for run in ours if run["wall_s"]]
+                                       or [0.0]),
+        "client_cpu_us_per_request": cpu_us,
+        "client_core_capacity_rps": 1e6 / cpu_us if cpu_us else None,
+        "simulator_cpu_us_per_request": (1e6 * (sim1 - sim0) / everyone
+                                         if sim0 is not None and sim1 is not None else None),
+        "bare_requests": sum(run["requests"] for run in bare),
+        "bare_successful": sum(run["successful"] for run in bare),
+        "bare_requests_per_s": _median([run["requests_per_s"] for run in bare]),
+        "bare_client_cpu_us_per_request": bare_us,
+        "cpu_ratio_to_bare": cpu_us / bare_us if bare_us else None,
+        "per_round": [{"generator_us": a["cpu_us_per_request"], "bare_us": b["cpu_us_per_request"],
+                       "generator_rps": a["requests_per_s"], "bare_rps": b["requests_per_s"]}
+                      for a, b in zip(ours, bare, strict=True)],
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
     })
@@ -101,22 +184,33 @@ def measure(users: int, requests: int, duration: float, tokens: int = 1) -> dict
 
 
 def main(args: argparse.Namespace) -> int:
-    if min(args.requests, args.users, args.output_tokens) < 1 or not 0 < args.duration <= 600:
-        print("error: requests, users and output tokens must be >= 1, duration in (0, 600]",
+    rounds = getattr(args, "rounds", 1)
+    if min(args.requests, args.users, args.output_tokens, rounds) < 1 or not 0 < args.duration <= 600:
+        print("error: requests, users, output tokens and rounds must be >= 1, duration in (0, 600]",
               file=sys.stderr)
         return 2
-    figures = measure(args.users, args.requests, args.duration, args.output_tokens)
+    figures = measure(args.users, args.requests, args.duration, args.output_tokens, rounds)
     rps, cap = figures["requests_per_s"], figures["client_core_capacity_rps"]
-    sim = figures["simulator_cpu_us_per_request"]
+    sim, bare_us, ratio = (figures["simulator_cpu_us_per_request"], figures["bare_client_cpu_us_per_request"],
+                           figures["cpu_ratio_to_bare"])
     print(f"load generator benchmark: {figures['successful']} of {figures['requests']} streamed requests "
-          f"of {args.output_tokens} output token(s) ok, {figures['users']} users, {figures['wall_s']:.2f} s, "
-          f"stopped by {figures['stop_reason']}; errors {figures['errors'] or 'none'}")
+          f"of {args.output_tokens} output token(s) ok, {figures['users']} users, {rounds} round(s) of "
+          f"{args.requests}, the last stopped by {figures['stop_reason']}; errors {figures['errors'] or 'none'}")
+    for i, r in enumerate(figures["per_round"], 1):
+        print(f"  round {i}: generator {r['generator_us']:6.1f} us/request {r['generator_rps']:6.0f} requests/s, "
+              f"bare {r['bare_us']:6.1f} us/request {r['bare_rps']:6.0f} requests/s")
+    print("medians:")
     print(f"  achieved            {rps:8.0f} requests/s, {figures['output_tokens_per_s']:.0f} output tokens/s "
           "(simulator in a separate process)")
     print(f"  client CPU          {figures['client_cpu_us_per_request']:8.1f} us/request "
           f"-> one core drives {cap or 0:8.0f} requests/s")
     if sim is not None:
         print(f"  simulator CPU       {sim:8.1f} us/request")
+    print(f"  bare aiohttp client {bare_us:8.1f} us/request, {figures['bare_requests_per_s']:8.0f} requests/s "
+          f"({figures['bare_successful']} of {figures['bare_requests']} ok; the same requests, answers read "
+          "whole: nothing parsed, timed or classified)")
+    print(f"  CPU ratio           {ratio or 0:8.2f} x the bare client per request "
+          f"(target <= {MAX_RATIO}: {'meets' if ratio is not None and ratio <= MAX_RATIO else 'above'})")
     verdict = "meets" if rps >= TARGET_RPS else "below"
     print(f"  target              {TARGET_RPS:8d} requests/s from one process: {verdict}")
     if args.json:

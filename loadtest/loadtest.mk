@@ -5,10 +5,11 @@
 
 BENCH_REQUESTS ?= 20000
 BENCH_USERS ?= 32
+BENCH_ROUNDS ?= 3
 
 # What one process of the generator drives against a zero-latency simulator in another process.
 bench-loadgen: venv
-	$(PY) -m loadtest bench --requests $(BENCH_REQUESTS) --users $(BENCH_USERS)
+	$(PY) -m loadtest bench --requests $(BENCH_REQUESTS) --users $(BENCH_USERS) --rounds $(BENCH_ROUNDS)
 
 # A load test of a deployment. Through IAP (the public chat URL):
 #   make stress LT_URL=https://chat.example.com LT_SA=stress-test@PROJECT.iam.gserviceaccount.com
