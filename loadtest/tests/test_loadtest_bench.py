@@ -27,10 +27,10 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
     assert figures["client_core_capacity_rps"] == pytest.approx(1e6 / figures["client_cpu_us_per_request"])
     ratio = figures["cpu_ratio_to_bare"]
     assert ratio == pytest.approx(figures["client_cpu_us_per_request"] / figures["bare_client_cpu_us_per_request"])
-    out = capsys.readouterr().out
-    assert "requests/s" in out
+    text = capsys.readouterr().out
+    assert "requests/s" in text
     assert re.search(rf"CPU ratio +{ratio:.2f} x the bare client per request \(target <= 1.2: (meets|above)\)",
-                     out), out
+                     text), text
 
 
 def test_bench_refuses_unbounded_settings() -> None:
