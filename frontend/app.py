@@ -16,7 +16,7 @@ from frontend.iap import KeySet, RequireIap, TokenVerifier
 from frontend.padding import PadInputs
 from frontend.routing import RouteApi
 from frontend.settings import Settings
-from frontend.ui import build_api, build_ui
+from frontend.ui import WHOLE_ANSWER, build_api, build_ui
 
 log = logging.getLogger("frontend")
 API_PREFIX = "/gradio_api"
@@ -50,8 +50,9 @@ def create_app(settings: Settings) -> FastAPI:
     common = {"ssr_mode": False, "show_error": True, "server_name": settings.host, "server_port": settings.port}
     app = gr.mount_gradio_app(app, api, path=API_MOUNT, footer_links=[], **common)
     app = gr.mount_gradio_app(app, demo, path="", theme=THEME, footer_links=["api"], **common)
-    app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": chat_defaults(settings)})
-    app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT)
+    defaults = chat_defaults(settings)
+    app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": defaults, WHOLE_ANSWER: defaults})
+    app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT, whole=WHOLE_ANSWER)
     if verifier is not None:
         app.add_middleware(RequireIap, verifier=verifier)  # outermost: before anything reads the request
     else:

@@ -93,6 +93,8 @@ class ChatService:
     async def resolve_model(self, model: Any) -> str:
         if isinstance(model, str) and model.strip():
             return model.strip()
+        if self.settings.default_model:
+            return self.settings.default_model
         _, default = await self.catalog.choices()
         if not default:
             raise gr.Error("No model is available: the model list could not be loaded and no "

@@ -11,6 +11,9 @@ import gradio as gr
 
 from frontend.chat import ChatService
 
+# The lean API app's name of the whole-answer ``chat`` that ``/gradio_api/run/chat`` is routed to.
+WHOLE_ANSWER = "chat_whole"
+
 
 def chat_endpoint(service: ChatService) -> Any:
     """The scripted-client endpoint: every input but the message has a default."""
@@ -22,6 +25,21 @@ def chat_endpoint(service: ChatService) -> Any:
         """Stream the growing answer to ``message`` after ``history`` (Gradio message dicts)."""
         async for answer in service.respond(message, history or [], model, max_tokens, temperature):
             yield answer
+
+    return chat
+
+
+def whole_answer_endpoint(service: ChatService) -> Any:
+    """``chat`` for Gradio's one-shot ``/run/chat``, which keeps only the first output of a stream."""
+    s = service.settings
+
+    async def chat(message: str, history: list[dict[str, Any]] | None = None, model: str = "",
+                   max_tokens: int = s.default_max_tokens, temperature: float = s.default_temperature) -> str:
+        """The whole answer to ``message`` after ``history``, once it is complete."""
+        answer = ""
+        async for grown in service.respond(message, history or [], model, max_tokens, temperature):
+            answer = grown
+        return answer
 
     return chat
 
@@ -82,4 +100,5 @@ def build_api(service: ChatService) -> gr.Blocks:
     """An app holding only the ``chat`` endpoint, for scripted clients."""
     with gr.Blocks(title=service.settings.title, analytics_enabled=False) as api:
         gr.api(chat_endpoint(service), api_name="chat")
+        gr.api(whole_answer_endpoint(service), api_name=WHOLE_ANSWER, api_visibility="undocumented")
     return api

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from aiohttp import web
@@ -40,6 +40,13 @@ def running_simulator(config: SimulatorConfig | None = None) -> Iterator[str]:
     The server runs its own event loop on a daemon thread and is stopped on exit.
     """
     config = config or SimulatorConfig()
+    with running_app(lambda: create_app(config)) as url:
+        yield url
+
+
+@contextmanager
+def running_app(make_app: Callable[[], web.Application], name: str = "simulator") -> Iterator[str]:
+    """Serve the aiohttp app ``make_app()`` (built on its own thread's loop) on a free loopback port."""
     sock = bind_loopback()
     port = sock.getsockname()[1]
     loop = asyncio.new_event_loop()
@@ -50,7 +57,7 @@ def running_simulator(config: SimulatorConfig | None = None) -> Iterator[str]:
     def serve() -> None:
         asyncio.set_event_loop(loop)
         try:
-            runners.append(loop.run_until_complete(start_site(create_app(config), sock)))
+            runners.append(loop.run_until_complete(start_site(make_app(), sock)))
         except BaseException as e:  # reported to the caller below
             errors.append(e)
             ready.set()
@@ -60,11 +67,11 @@ def running_simulator(config: SimulatorConfig | None = None) -> Iterator[str]:
         loop.run_until_complete(runners[0].cleanup())
         loop.close()
 
-    thread = threading.Thread(target=serve, name=f"simulator-{port}", daemon=True)
+    thread = threading.Thread(target=serve, name=f"{name}-{port}", daemon=True)
     thread.start()
     if not ready.wait(START_TIMEOUT_S) or errors:
         sock.close()
-        raise RuntimeError(f"simulator did not start: {errors[0] if errors else 'timeout'}")
+        raise RuntimeError(f"{name} did not start: {errors[0] if errors else 'timeout'}")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

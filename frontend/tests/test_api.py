@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -59,3 +60,26 @@ def test_health_and_api_description(apps: dict[str, str]) -> None:
     assert "/chat_page" not in info["named_endpoints"]
     with urllib.request.urlopen(apps["ok"] + "/_api/gradio_api/info", timeout=5) as r:
         assert list(json.load(r)["named_endpoints"]) == ["/chat"]
+
+
+def run_once(app_url: str, path: str, data: list[Any]) -> tuple[int, Any]:
+    req = urllib.request.Request(app_url + path, data=json.dumps({"data": data}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def test_the_one_shot_endpoint_returns_the_whole_answer(apps: dict[str, str]) -> None:
+    for path in ("/gradio_api/run/chat", "/gradio_api/run/chat/"):
+        status, body = run_once(apps["ok"], path, ["hello"])
+        assert status == 200, body
+        assert body["data"] == [call(apps["ok"], ["hello"]).answer]
+        assert len(body["data"][0].split()) == 4 + 15
+        assert body.get("is_generating") is not True
+    status, body = run_once(apps["ok"], "/gradio_api/run/chat", ["c", [], "other/model", 3, 0.2])
+    assert (status, body["data"]) == (200, ["[sim] received 1 message; alpha bravo"])
+    status, body = run_once(apps["down"], "/gradio_api/run/chat", ["hello"])
+    assert status == 500 and "unreachable" in json.dumps(body)

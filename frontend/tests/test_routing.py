@@ -5,11 +5,15 @@ from frontend.routing import RouteApi
 
 
 def test_only_the_chat_api_is_routed() -> None:
-    route = RouteApi(lambda s, r, w: None, prefix="/gradio_api", name="chat", mount="/_api")  # type: ignore[arg-type, return-value]
-    for path in ("/gradio_api/call/chat", "/gradio_api/call/chat/abc123", "/gradio_api/run/chat"):
-        assert route.routed(path)
-    for path in ("/gradio_api/call/chat_page", "/gradio_api/info", "/", "/gradio_api/queue/join"):
-        assert not route.routed(path)
+    route = RouteApi(lambda s, r, w: None, prefix="/gradio_api", name="chat", mount="/_api",  # type: ignore[arg-type, return-value]
+                     whole="chat_whole")
+    for path in ("/gradio_api/call/chat", "/gradio_api/call/chat/abc123"):
+        assert route.route(path) == "/_api" + path
+    for path in ("/gradio_api/run/chat", "/gradio_api/api/chat", "/gradio_api/run/chat/"):
+        assert route.route(path) == "/_api/gradio_api/run/chat_whole" + ("/" if path.endswith("/") else "")
+    for path in ("/gradio_api/call/chat_page", "/gradio_api/info", "/", "/gradio_api/queue/join",
+                 "/gradio_api/run/chat/x"):
+        assert route.route(path) == path
 
 
 def test_rewrites_path_and_raw_path() -> None:
