@@ -13,7 +13,7 @@ REQUIREMENTS := requirements.txt requirements-dev.txt constraints.txt \
 TEST_DEPS :=
 -include simulator/simulator.mk frontend/frontend.mk loadtest/loadtest.mk
 
-.PHONY: venv test lint plan bench-plan clean
+.PHONY: venv test lint plan plan-diff bench-plan clean
 
 venv: $(VENV)/.installed
 
@@ -31,6 +31,13 @@ lint: venv
 
 plan: venv
 	@$(PY) -m plan $(if $(CONFIG),--config $(CONFIG),--stack $(STACK)) --format $(FORMAT)
+
+# What `pulumi up` would do to a stack deployed from BASE (a stack name or config file) when its config
+# becomes CONFIG: per resource create / update / replace / delete and the inputs that cause it.
+plan-diff: venv
+	$(if $(BASE),,$(error BASE is required: make plan-diff BASE=nvidia-l4 CONFIG=changed.yaml))
+	$(if $(CONFIG),,$(error CONFIG is required: make plan-diff BASE=nvidia-l4 CONFIG=changed.yaml))
+	@$(PY) -m plan --diff-base $(BASE) --config $(CONFIG) --format $(FORMAT)
 
 bench-plan: venv
 	$(PY) -m plan.bench

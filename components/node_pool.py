@@ -124,7 +124,7 @@ class NodePool(pulumi.ComponentResource):
                     # initial_node_count forces a new pool in the provider and matters only at create: the
                     # autoscaler's totals (updated in place) govern the size afterwards.
                     ignore_changes=["initialNodeCount"],
-                    # The pool's name is fixed, so a replacement (a new machine type) must delete the old pool
+                    # The pool's name is fixed, so a replacement (another GPU count, say) must delete the old pool
                     # first or GKE refuses the new one as a duplicate.
                     delete_before_replace=True,
                 ),

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from config.errors import Problem
 from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection, SystemPoolSection
-from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile
+from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile, batch_limits
 from stacks.models import KNOWN_MODELS
 from stacks.versions import GKE_FLOOR, gke_version_below_floor, gke_version_key
 
@@ -329,21 +329,37 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
             f"use maxModelLen <= {facts.max_context}",
         )
     tp = model.tensor_parallel_size
-    budget = util * acc.gpu_memory_gib * tp
-    need = facts.weights_gib + facts.kv_cache_gib(max_len)
+    if tp > 1 and facts.attention_heads % tp:
+        yield Problem(
+            f"{NS}:model.tensorParallelSize",
+            tp,
+            f"does not divide {model.name}'s {facts.attention_heads} attention heads (vLLM refuses to start)",
+            "use one of: "
+            + ", ".join(
+                str(n) for n in range(1, facts.attention_heads + 1) if facts.attention_heads % n == 0 and n <= 8
+            ),
+        )
+        return
+    # Per GPU (tensor-parallel rank): vLLM sizes its KV cache from what is left of utilization x memory once
+    # weights and the profile run's peak are taken, and refuses to start without room for one full sequence.
+    budget = util * acc.gpu_memory_gib
+    tokens, rows = batch_limits(acc.gpu_memory_gib)
+    weights = facts.weights_gib / tp
+    reserve = facts.activation_gib(tokens, rows, tp)
+    kv = facts.kv_cache_gib(max_len, tp)
+    need = weights + reserve + kv
     if need > budget:
-        weights_only = facts.weights_gib
-        if weights_only < budget:
-            room = int((budget - weights_only) / facts.kv_cache_gib(1))
+        room = int((budget - weights - reserve) / facts.kv_cache_gib(1, tp))
+        if room >= 1:
             fix = f"lower maxModelLen to <= {room}, raise tensorParallelSize, or use a larger GPU"
         else:
             fix = "raise tensorParallelSize or use an accelerator with more memory"
         yield Problem(
             f"{NS}:model.maxModelLen",
             max_len,
-            f"{model.name} needs {facts.weights_gib:.1f} GiB of weights + {facts.kv_cache_gib(max_len):.1f} GiB "
-            f"of KV cache for one {max_len}-token sequence = {need:.1f} GiB, more than "
-            f"{util} x {acc.gpu_memory_gib} GiB x {tp} GPU(s) = {budget:.1f} GiB",
+            f"per GPU, {model.name} needs {weights:.1f} GiB of weights + {reserve:.1f} GiB for activations and "
+            f"buffers ({tokens} batched tokens) + {kv:.1f} GiB of KV cache for one {max_len}-token sequence = "
+            f"{need:.1f} GiB, more than {util} x {acc.gpu_memory_gib} GiB = {budget:.1f} GiB",
             fix,
         )
 

@@ -1,4 +1,5 @@
-"""make plan STACK=<name> [FORMAT=json] [CONFIG=<Pulumi.<stack>.yaml>]"""
+"""make plan STACK=<name> [FORMAT=json] [CONFIG=<Pulumi.<stack>.yaml>]
+make plan-diff BASE=<stack or config file> CONFIG=<changed config file> [FORMAT=json]"""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import json
 import sys
 from pathlib import Path
 
+from plan.diff import diff_configs, render
 from plan.render import table
-from plan.runner import PlanError, load_config_file, plan_stack, run_plan
+from plan.runner import PlanError, load_config_file, plan_stack, run_plan, stack_file
 
 
 def _stack_from_path(path: Path) -> str:
@@ -18,17 +20,60 @@ def _stack_from_path(path: Path) -> str:
     return path.stem
 
 
+def _config_of(path: Path) -> dict:
+    if not path.is_file():
+        raise PlanError(f"config file not found: {path}", 0)
+    return load_config_file(path)
+
+
+def _base(base: str) -> tuple[str, dict, str]:
+    """A stack name or a config file: (stack, config, label)."""
+    path = Path(base)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return _stack_from_path(path), _config_of(path), str(path)
+    if not stack_file(base).exists():
+        plan_stack(base)  # raises the "no stack" error with the list of stacks
+    return base, load_config_file(stack_file(base)), stack_file(base).name
+
+
+def _diff(base: str, changed: Path, output: str) -> int:
+    stack, base_config, base_label = _base(base)
+    # Both plans under the base's stack name: the diff is "this stack, updated with that config".
+    result = diff_configs(stack, base_config, _config_of(changed))
+    if output == "json":
+        document = {
+            "stack": stack,
+            "base": base_label,
+            "changed": str(changed),
+            "changes": [c.document() for c in result.changes],
+            "unchanged": result.unchanged,
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(stack, base_label, str(changed), result.changes, result.unchanged))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plan", description="Offline plan of a stack: no CLI, cloud or network.")
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--config", type=Path, help="a stack config file in Pulumi.<stack>.yaml format")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--diff-base",
+        metavar="STACK_OR_FILE",
+        help="compare --config against this stack (or config file): what `pulumi up` would create, update, "
+        "replace or delete",
+    )
     args = parser.parse_args(argv)
     try:
+        if args.diff_base:
+            if not args.config:
+                raise PlanError("--diff-base needs --config <changed config file> (make plan-diff CONFIG=...)", 0)
+            return _diff(args.diff_base, args.config, args.format)
         if args.config:
-            if not args.config.is_file():
-                raise PlanError(f"config file not found: {args.config}", 0)
-            plan = run_plan(_stack_from_path(args.config), load_config_file(args.config))
+            plan = run_plan(_stack_from_path(args.config), _config_of(args.config))
         else:
             plan = plan_stack(args.stack)
     except PlanError as error:

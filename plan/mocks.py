@@ -66,6 +66,9 @@ class Registration:
     ignore_changes: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    # Top-level input name -> the URNs its value came from: a replaced dependency makes that input unknown in a
+    # real preview, so the diff treats it as changed.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
     def options(self) -> dict[str, Any]:
         """The options that are set, by their engine names (absent when unset, to keep documents short)."""
@@ -128,6 +131,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 replace_on_changes=list(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                property_dependencies={
+                    key: sorted(deps.urns) for key, deps in request.propertyDependencies.items() if deps.urns
+                },
             )
         )
         return response
