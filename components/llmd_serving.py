@@ -23,6 +23,7 @@ from components.options import child_options
 from components.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, model_slug
 from config.settings import Settings
+from stacks.accelerators import batch_limits
 from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
 from stacks.versions import PINNED, VersionSet
 
@@ -150,6 +151,7 @@ class LlmdServing(pulumi.ComponentResource):
                     node_selector=node_selector,
                     hf_token=token_mount,
                     gke_cuda_fix=on_gke and s.accelerator.is_gpu,
+                    batch_limits=batch_limits(s.accelerator.gpu_memory_gib) if s.accelerator.is_gpu else None,
                 ),
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=token_ready)),
             )

@@ -50,6 +50,9 @@ class ModelServiceArgs:
     hf_token: HfTokenMount
     # GKE nodes mount the NVIDIA libraries under /usr/local/nvidia, where llm-d-cuda images do not look.
     gke_cuda_fix: bool
+    # (max_num_batched_tokens, max_num_seqs) for GPUs: passed explicitly, so the config's fit check reasons
+    # about the batch vLLM really profiles; None on CPUs.
+    batch_limits: tuple[int, int] | None = None
 
 
 def model_labels(model: ServedModel) -> dict[str, str]:
@@ -65,7 +68,7 @@ def release_name(model: ServedModel) -> str:
     return f"ms-{model.slug}"
 
 
-def vllm_args(model: ServedModel, gpu: bool) -> list[str]:
+def vllm_args(model: ServedModel, batch_limits: tuple[int, int] | None) -> list[str]:
     args = [
         "vllm",
         "serve",
@@ -78,13 +81,16 @@ def vllm_args(model: ServedModel, gpu: bool) -> list[str]:
         str(model.max_model_len),
         "--enable-prefix-caching",
     ]
-    if gpu:
+    if batch_limits is not None:
         args += ["--tensor-parallel-size", str(model.tensor_parallel_size)]
         args += ["--gpu-memory-utilization", str(model.gpu_memory_utilization)]
+        args += ["--max-num-batched-tokens", str(batch_limits[0]), "--max-num-seqs", str(batch_limits[1])]
     return args
 
 
-def start_script(model: ServedModel, gpu: bool, gke_cuda_fix: bool, token_file: str | None) -> str:
+def start_script(
+    model: ServedModel, batch_limits: tuple[int, int] | None, gke_cuda_fix: bool, token_file: str | None
+) -> str:
     """The container's bash -c script: environment fixes, then exec vLLM (PID 1 gets the signals)."""
     lines = ["set -eu"]
     if gke_cuda_fix:
@@ -94,7 +100,7 @@ def start_script(model: ServedModel, gpu: bool, gke_cuda_fix: bool, token_file: 
         ]
     if token_file:
         lines.append(f'if [ -s {token_file} ]; then export HF_TOKEN="$(cat {token_file})"; fi')
-    lines.append("exec " + shlex.join(vllm_args(model, gpu)))
+    lines.append("exec " + shlex.join(vllm_args(model, batch_limits)))
     return "\n".join(lines)
 
 
@@ -120,7 +126,7 @@ def model_service_values(args: ModelServiceArgs) -> ModelServiceValues:
         image=args.image.ref,
         model_command="custom",
         command=["/bin/bash", "-c"],
-        args=[start_script(m, gpu, args.gke_cuda_fix, args.hf_token.token_file)],
+        args=[start_script(m, args.batch_limits if gpu else None, args.gke_cuda_fix, args.hf_token.token_file)],
         mount_model_volume=True,
         ports=[{"name": "http", "containerPort": VLLM_PORT, "protocol": "TCP"}],
         resources={"requests": requests, "limits": limits},

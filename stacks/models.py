@@ -17,7 +17,7 @@ GIB = 1024**3
 NON_TORCH_GIB = 0.5
 # Activations per token of the profile run, in units of (hidden_size, intermediate_size / TP) at 2 bytes: the
 # residual stream, attention and norm buffers, and the MLP's gate and up projections.
-HIDDEN_BUFFERS, INTERMEDIATE_BUFFERS = 12, 4
+HIDDEN_BUFFERS, INTERMEDIATE_BUFFERS = 8, 3
 LOGIT_BYTES, LOGIT_COPIES = 4, 2  # fp32 logits and the sampler's softmax over them
 # The estimate is a model, not a measurement: suggested limits keep this share of the activation figure spare.
 ACTIVATION_MARGIN = 1.15

@@ -210,3 +210,81 @@ def test_frontend_requires_iap_assertions_for_the_project(plans, stack):
     env = {e["name"]: e["value"] for e in deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["IAP_REQUIRED"] == "true"
     assert env["IAP_AUDIENCE_PREFIX"] == "/projects/123456789012/global/backendServices/"
+
+
+def _fit_problem(stack: str, model: dict[str, Any], token: bool = True) -> str | None:
+    from plan.runner import PlanError
+
+    config = {**BASE, "llmd:model": model, **({"llmd:hfToken": "hf_placeholder"} if token else {})}
+    try:
+        run_plan(stack, config)
+    except PlanError as error:
+        return str(error)
+    return None
+
+
+def _suggested_limit(message: str) -> int:
+    import re
+
+    match = re.search(r"maxModelLen to <= (\d+)", message)
+    assert match, message
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize(
+    ("stack", "model"),
+    [
+        ("nvidia-l4", "meta-llama/Llama-3.1-8B-Instruct"),
+        ("nvidia-a100-80gb", "Qwen/Qwen3-32B"),
+        ("nvidia-h100-80gb", "Qwen/Qwen3-32B"),
+    ],
+)
+def test_suggested_context_limits_fit_on_both_sides_of_the_boundary(stack, model):
+    too_long = _fit_problem(stack, {"name": model, "maxModelLen": 40960, "replicas": 1})
+    assert too_long is not None and "activations" in too_long
+    limit = _suggested_limit(too_long)
+    assert _fit_problem(stack, {"name": model, "maxModelLen": limit, "replicas": 1}) is None
+    assert _fit_problem(stack, {"name": model, "maxModelLen": limit + 1, "replicas": 1}) is not None
+
+
+def test_activation_reserve_counts_against_a_near_full_gpu():
+    # Weights + one 32k sequence alone leave ~3 GiB of 0.9 x 79 GiB; the profile run's peak takes that.
+    assert _fit_problem("nvidia-a100-80gb", {"name": "Qwen/Qwen3-32B", "maxModelLen": 32768, "replicas": 1}) is not None
+
+
+def test_kv_heads_replicate_when_fewer_than_ranks():
+    from stacks.models import KNOWN_MODELS
+
+    gemma = KNOWN_MODELS["google/gemma-2b-it"]  # one KV head
+    assert gemma.kv_cache_gib(4096, tp=2) == gemma.kv_cache_gib(4096, tp=1)
+    qwen = KNOWN_MODELS["Qwen/Qwen3-8B"]  # eight KV heads
+    assert qwen.kv_cache_gib(4096, tp=2) == pytest.approx(qwen.kv_cache_gib(4096) / 2)
+
+
+def test_tensor_parallelism_must_divide_the_attention_heads():
+    # Qwen3-0.6B has 16 attention heads; 3 ranks cannot split them (an nvidia-tesla-t4 node carries up to 4).
+    assert_refused(
+        "nvidia-tesla-t4",
+        {
+            "llmd:model": {"tensorParallelSize": 3, "replicas": 1},
+            "llmd:gpuPool": {"machineType": "n1-standard-16", "gpusPerNode": 4},
+        },
+        "llmd:model.tensorParallelSize",
+        "use one of: 1, 2, 4, 8",
+    )
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_vllm_runs_the_batch_limits_the_fit_check_assumed(plans, stack):
+    from stacks.accelerators import CATALOG, batch_limits
+
+    release = next(
+        r for r in of_type(plans[stack], "kubernetes:helm.sh/v3:Release") if r["name"].endswith("modelservice")
+    )
+    script = release["inputs"]["values"]["decode"]["containers"][0]["args"][0]
+    accelerator = CATALOG[stack if stack != "dev" else "nvidia-l4"]
+    if accelerator.is_gpu:
+        tokens, seqs = batch_limits(accelerator.gpu_memory_gib)
+        assert f"--max-num-batched-tokens {tokens} --max-num-seqs {seqs}" in script
+    else:
+        assert "--max-num-batched-tokens" not in script
