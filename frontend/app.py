@@ -76,6 +76,9 @@ def with_queue(blocks: gr.Blocks, settings: Settings) -> gr.Blocks:
     # chat each time one starts, which costs quadratic work once chats wait.
     blocks.queue(default_concurrency_limit=settings.queue_concurrency,
                  max_size=settings.queue_max_size or None, status_update_rate=settings.queue_status_s)
+    # Gradio's queue loop polls for work every millisecond, busy or idle (two apps: 2000
+    # wake-ups a second); a few milliseconds cost little latency and a share of the CPU.
+    blocks._queue.sleep_when_free = settings.queue_poll_s
     return blocks
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -36,10 +35,14 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
     stream is passed on at once.
     """
     queue: asyncio.Queue[Item] = asyncio.Queue()
-
-    finished = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    finished = False
+    # While the consumer holds back an update, the end of the stream wakes it at once.
+    # A bare future and a timer handle: ``wait_for`` would make a task per update.
+    waiter: asyncio.Future[None] | None = None
 
     async def produce() -> None:
+        nonlocal finished
         try:
             async with asyncio.timeout(timeout_s), aclosing(source):
                 async for piece in source:
@@ -48,7 +51,8 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
         except Exception as e:
             queue.put_nowait(e)
         finally:
-            finished.set()
+            finished = True
+            wake(waiter)
 
     task = asyncio.create_task(produce())
     last = float("-inf")
@@ -56,9 +60,14 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
         while True:
             items = [await queue.get()]
             wait = last + interval_s() - time.monotonic()
-            if wait > 0 and isinstance(items[0], str) and not finished.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(finished.wait(), wait)
+            if wait > 0 and isinstance(items[0], str) and not finished:
+                waiter = loop.create_future()
+                timer = loop.call_later(wait, wake, waiter)
+                try:
+                    await waiter
+                finally:
+                    timer.cancel()
+                    waiter = None
             while not queue.empty():
                 items.append(queue.get_nowait())
             text = "".join(i for i in items if isinstance(i, str))
@@ -72,6 +81,11 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
                     return
     finally:
         task.cancel()
+
+
+def wake(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
 
 
 class ChatService:

@@ -51,6 +51,7 @@ class Settings:
     queue_concurrency: int = 256
     queue_max_size: int = 0
     queue_status_s: float = 2.0
+    queue_poll_s: float = 0.003
     max_connections: int = 1000
     stream_interval_s: float = 0.1
     stream_interval_max_s: float = 0.5
@@ -111,6 +112,7 @@ class Settings:
             queue_concurrency=_int(e, "QUEUE_CONCURRENCY", d.queue_concurrency, 1),
             queue_max_size=_int(e, "QUEUE_MAX_SIZE", d.queue_max_size),
             queue_status_s=_float(e, "QUEUE_STATUS_SECONDS", d.queue_status_s, 0.1),
+            queue_poll_s=_float(e, "QUEUE_POLL_MS", d.queue_poll_s * 1000, 0.1) / 1000,
             max_connections=_int(e, "BACKEND_MAX_CONNECTIONS", d.max_connections, 1),
             stream_interval_s=_float(e, "STREAM_INTERVAL_MS", d.stream_interval_s * 1000) / 1000,
             stream_interval_max_s=_float(e, "STREAM_INTERVAL_MAX_MS", d.stream_interval_max_s * 1000) / 1000,
