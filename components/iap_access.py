@@ -26,6 +26,10 @@ from components.options import child_options
 ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor"
 TOKEN_CREATOR_ROLE = "roles/iam.serviceAccountTokenCreator"
 SECRET_KEY = "key"  # the key GKE reads the OAuth client secret from
+WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
+# GKE's policy controller sets status.conditions[type=Attached] on a GCPBackendPolicy it applied
+# (docs/provider-facts.md, e).
+POLICY_ATTACHED = "condition=Attached"
 
 
 def host_expression(host: str) -> str:
@@ -74,7 +78,14 @@ class IapAccess(pulumi.ComponentResource):
             "backend-policy",
             api_version="networking.gke.io/v1",
             kind="GCPBackendPolicy",
-            metadata={"name": args.policy_name, "namespace": args.namespace},
+            metadata={
+                "name": args.policy_name,
+                "namespace": args.namespace,
+                # The external route waits for this policy: `pulumi up` holds until GKE reports it attached to
+                # the Service (pulumi-kubernetes >= 4.18 waits on a custom resource's condition), so IAP is in
+                # force before the chat has a route, and a policy GKE rejects fails the deploy visibly.
+                "annotations": {WAIT_FOR_ANNOTATION: POLICY_ATTACHED},
+            },
             spec={
                 "default": {
                     "iap": iap,

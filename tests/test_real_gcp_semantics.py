@@ -288,3 +288,30 @@ def test_vllm_runs_the_batch_limits_the_fit_check_assumed(plans, stack):
         assert f"--max-num-batched-tokens {tokens} --max-num-seqs {seqs}" in script
     else:
         assert "--max-num-batched-tokens" not in script
+
+
+@pytest.mark.parametrize("stack", GKE_STACKS)
+def test_external_route_waits_for_the_iap_policy_to_be_attached(plans, stack):
+    doc = plans[stack]
+    policy = one(doc, "kubernetes:networking.gke.io/v1:GCPBackendPolicy", "backend-policy")
+    assert policy["inputs"]["spec"]["default"]["iap"]["enabled"] is True
+    assert policy["inputs"]["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Attached"
+    routes = of_type(doc, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+    chat_routes = [r for r in routes if "ExternalGateway" in r["urn"]]
+    assert chat_routes and all(policy["urn"] in r["dependencies"] for r in chat_routes)
+
+
+def test_unverified_facts_document_is_current():
+    from plan.evidence_doc import DOC, render
+
+    assert DOC.read_text() == render(), "run: python -m plan.evidence_doc"
+
+
+def test_every_fact_names_its_source_and_what_to_watch():
+    from stacks.evidence import FACTS
+
+    keys = [f.key for f in FACTS]
+    assert len(keys) == len(set(keys))
+    for fact in FACTS:
+        assert fact.source and fact.read_on
+        assert fact.verified or fact.watch, fact.key

@@ -146,6 +146,78 @@ def test_internal_gateway_serves_models(stack, tmp_path):
     assert probe.returncode == 0 and '"data"' in probe.stdout, probe.stderr
 
 
+def _kubectl(outputs: Any, tmp_path: Any, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KUBECONFIG": str(tmp_path / "kubeconfig")}
+    if not (tmp_path / "kubeconfig").exists():
+        subprocess.run(outputs["getCredentialsCommand"].value.split(), env=env, check=True, timeout=120)
+    return subprocess.run(["kubectl", *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_iap_policy_is_attached_and_the_app_refuses_unsigned_requests(stack, tmp_path):
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl is needed to read the policy status and reach the frontend Service")
+    outputs = stack.outputs()
+    namespace = outputs["llmdNamespace"].value
+    status = _kubectl(
+        outputs,
+        tmp_path,
+        "get",
+        "gcpbackendpolicy",
+        "llmd-chat",
+        "-n",
+        namespace,
+        "-o",
+        "jsonpath={.status.conditions[?(@.type=='Attached')].status}",
+    )
+    assert status.stdout.strip() == "True", status.stdout + status.stderr
+    # Past the load balancer, the app itself answers 401 to a request without IAP's signed header.
+    probe = _kubectl(
+        outputs,
+        tmp_path,
+        "run",
+        "acceptance-unsigned",
+        "--rm",
+        "-i",
+        "--restart=Never",
+        "-n",
+        namespace,
+        "--image=curlimages/curl:8.11.1",
+        "--",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "--max-time",
+        "30",
+        "http://llmd-chat:8080/",
+    )
+    assert probe.stdout.strip().endswith("401"), probe.stdout + probe.stderr
+
+
+def test_alert_policies_exist(stack):
+    outputs = stack.outputs()
+    listed = subprocess.run(
+        [
+            "gcloud",
+            "alpha",
+            "monitoring",
+            "policies",
+            "list",
+            f"--project={PROJECT}",
+            f"--filter=displayName:'llm-d {STACK}'",
+            "--format=value(displayName)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 4, listed.stdout + listed.stderr
+    assert outputs["dashboardUrl"].value
+
+
 def _leftovers(vpc: str, stack_label: str) -> list[str]:
     import google.auth
     from google.auth.transport.requests import AuthorizedSession
