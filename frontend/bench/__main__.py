@@ -52,6 +52,14 @@ class Level:
         return self.cpu_per_chat_s * self.direct.chats_per_s
 
     @property
+    def processes_needed(self) -> int:
+        """App processes (one core each) to serve this level's direct chat rate, none of them
+        more than ``BUSY`` busy: an estimate from the measured CPU per chat, not a measurement."""
+        if math.isnan(self.cpu_per_chat_s):
+            return 0
+        return max(1, math.ceil(self.cpu_needed / BUSY - 1e-9))
+
+    @property
     def efficiency(self) -> float:
         return self.app.chats_per_s / self.direct.chats_per_s if self.direct.chats_per_s else 0.0
 
@@ -102,7 +110,9 @@ def verdict(levels: list[Level], queue_concurrency: int = Settings().queue_concu
         if lv.efficiency < 0.9:
             problems.append(f"throughput {lv.efficiency:.0%} of direct")
         state = "OK" if not problems else "; ".join(problems)
-        lines.append(f"  {lv.concurrency:>4} concurrent chats: {state}")
+        lines.append(f"  {lv.concurrency:>4} concurrent chats: {state}; estimate: {lv.processes_needed} app "
+                     f"process(es) at {lv.cpu_per_chat_s * 1000:.1f} ms CPU per chat and <= {BUSY:.0%} busy each "
+                     f"for {lv.direct.chats_per_s:.0f} chats/s (not measured: the benchmark runs one process)")
     bad = next((lv for lv in levels if lv.app.errors or lv.efficiency < 0.9
                 or lv.added_ttft_p50 > TARGET_ADDED_TTFT_S), None)
     if bad is None:

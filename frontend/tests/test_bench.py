@@ -46,3 +46,12 @@ def test_verdict_mentions_chats_waiting_in_the_queue() -> None:
     slow = Level(500, summary(0.20, 80), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5, cpu_s=1.5))
     assert "200 chats at a time wait in Gradio's queue (QUEUE_CONCURRENCY=300)" in verdict([slow], 300)[-1]
     assert "wait in Gradio's queue" not in verdict([slow], 500)[-1]
+
+
+def test_verdict_estimates_the_processes_a_level_needs() -> None:
+    # 15 ms per chat at 60 chats/s is 0.9 of a core: two processes at <= 70% busy.
+    slow = Level(500, summary(0.20, 60), summary(0.90, 40), ProcessSample(200, 200, 99, 1.5, cpu_s=1.5))
+    assert slow.processes_needed == 2
+    assert "estimate: 2 app process(es) at 15.0 ms CPU per chat" in verdict([slow])[0]
+    light = Level(50, summary(0.20, 20), summary(0.22, 20), ProcessSample(100, 100, 40, 1.0, cpu_s=1.0))
+    assert light.processes_needed == 1
