@@ -13,7 +13,7 @@ REQUIREMENTS := requirements.txt requirements-dev.txt constraints.txt \
 TEST_DEPS :=
 -include simulator/simulator.mk frontend/frontend.mk loadtest/loadtest.mk
 
-.PHONY: venv test lint plan plan-diff bench-plan clean
+.PHONY: venv test lint plan plan-diff golden bench-plan clean
 
 venv: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ plan-diff: venv
 	$(if $(BASE),,$(error BASE is required: make plan-diff BASE=nvidia-l4 CONFIG=changed.yaml))
 	$(if $(CONFIG),,$(error CONFIG is required: make plan-diff BASE=nvidia-l4 CONFIG=changed.yaml))
 	@$(PY) -m plan --diff-base $(BASE) --config $(CONFIG) --format $(FORMAT)
+
+# Rewrite tests/golden/ from every stack's plan; review the diff before committing it.
+golden: venv
+	$(PY) -m plan.golden
 
 bench-plan: venv
 	$(PY) -m plan.bench
