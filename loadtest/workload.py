@@ -127,6 +127,8 @@ class Workload:
         self.prompts = PromptSet(config.prompts)
         self.budget = config.requests
         self.stop = asyncio.Event()
+        self._deadlines: dict[asyncio.Task[Any], float] = {}  # user task -> deadline of its request
+        self._expired: set[asyncio.Task[Any]] = set()  # cancelled by the watchdog
         self.started_at = 0.0
         self.ended_at = 0.0
 
@@ -140,28 +142,62 @@ class Workload:
         self.budget -= 1
         return True
 
-    async def _one(self, messages: list[Message], model: str | None = None) -> RequestResult:
+    async def _one(self, messages: list[Message], model: str | None, task: asyncio.Task[Any]) -> RequestResult:
+        """One request of the user running in ``task``, under the per-request timeout.
+
+        No timer per request: the request's deadline goes into ``_deadlines``, and the watchdog
+        of the run cancels the task once it has passed (see _watchdog). A cancellation that is
+        not only the watchdog's (the run stopping) still propagates.
+        """
         result = RequestResult(start=time.perf_counter(), end=0.0, model=model)
         self.collector.started += 1
+        self._deadlines[task] = result.start + self.config.request_timeout_s
         try:
-            async with asyncio.timeout(self.config.request_timeout_s):
-                await self.target.send(messages, self.config.max_tokens, result)
+            await self.target.send(messages, self.config.max_tokens, result)
         except asyncio.CancelledError:
-            result.end = time.perf_counter()
-            result.incomplete = True
-            self.collector.add(result)
-            raise
-        except TimeoutError:
+            if task not in self._expired or self._uncancel(task) > 0:  # the run is stopping
+                result.end = time.perf_counter()
+                result.incomplete = True
+                self.collector.add(result)
+                raise
             result.error = TIMEOUT
             result.detail = f"no complete answer within {self.config.request_timeout_s:g} s"
         except Exception as exc:
+            if task in self._expired:  # the watchdog's cancellation came back as another exception
+                self._uncancel(task)
+                exc = TimeoutError(f"{type(exc).__name__}: {exc}")
             result.error, result.detail = classify_exception(exc, result.status != 0)
+        finally:
+            self._deadlines.pop(task, None)
         result.end = time.perf_counter()
         self.collector.add(result)
         return result
 
+    def _uncancel(self, task: asyncio.Task[Any]) -> int:
+        self._expired.discard(task)
+        return task.uncancel()
+
+    async def _watchdog(self) -> None:
+        """Cancels every request past its deadline, checking every 1/20 of the timeout (at most 1 s).
+
+        So a request times out between ``request_timeout_s`` and 5 % (at most 1 s) later: one
+        dict entry per request instead of one timer (heap push, cancel, pop) per request.
+        """
+        tick = min(1.0, max(0.002, self.config.request_timeout_s / 20))
+        deadlines, expired = self._deadlines, self._expired
+        while True:
+            await asyncio.sleep(tick)
+            now = time.perf_counter()
+            late = [task for task, deadline in deadlines.items() if deadline <= now]
+            for task in late:
+                del deadlines[task]
+                expired.add(task)
+                task.cancel()
+
     async def _user(self, index: int) -> None:
         cfg = self.config
+        task = asyncio.current_task()
+        assert task is not None
         if cfg.ramp_up_s:
             await asyncio.sleep(cfg.ramp_up_s * index / cfg.users)
         source = self.prompts.for_user(index)
@@ -180,7 +216,7 @@ class Workload:
                 rested = cfg.think_max_s <= 0
                 content = source.first() if turn == 0 else source.follow_up()
                 messages.append({"role": "user", "content": content})
-                result = await self._one(messages, model)
+                result = await self._one(messages, model, task)
                 if not result.ok:
                     break
                 messages.append({"role": "assistant", "content": result.text})
@@ -192,6 +228,7 @@ class Workload:
         users = [asyncio.create_task(self._user(i)) for i in range(self.config.users)]
         everyone: asyncio.Future[Any] = asyncio.gather(*users)
         stopped: asyncio.Future[Any] = asyncio.ensure_future(self.stop.wait())
+        watchdog = asyncio.create_task(self._watchdog())
         try:
             await asyncio.wait({everyone, stopped}, timeout=self.config.duration_s,
                                return_when=asyncio.FIRST_COMPLETED)
@@ -203,7 +240,8 @@ class Workload:
                 task.cancel()
             outcomes = await asyncio.gather(*users, return_exceptions=True)
             everyone.cancel()
-            await asyncio.gather(everyone, stopped, return_exceptions=True)
+            watchdog.cancel()
+            await asyncio.gather(everyone, stopped, watchdog, return_exceptions=True)
             self.ended_at = time.perf_counter()
         for outcome in outcomes:
             if isinstance(outcome, Exception):

@@ -8,13 +8,12 @@ Through IAP every request carries ``Authorization: Bearer <JWT>`` (see loadtest.
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 import aiohttp
 
 from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
+from loadtest.sse import SSEReader, parse_json
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 
@@ -92,36 +91,33 @@ class GradioTarget:
             await self._read_events(resp, result)
 
     async def _read_events(self, resp: aiohttp.ClientResponse, result: RequestResult) -> None:
-        event = ""
         last = ""
-        async for raw in resp.content:
-            line = raw.rstrip(b"\r\n")
-            if line.startswith(b"event:"):
-                event = line[6:].strip().decode()
-                continue
-            if not line.startswith(b"data:"):
-                continue
-            payload = line[5:].strip()
-            if event == "error":
-                raise RequestFailed(APP_ERROR, payload.decode(errors="replace")[:DETAIL_CHARS])
-            if event not in ("generating", "complete"):
-                continue
-            try:
-                text = answer_text(json.loads(payload))
-            except ValueError as exc:
-                raise RequestFailed(PROTOCOL, f"bad JSON in {event} event") from exc
-            if text is None:
-                raise RequestFailed(PROTOCOL, f"no answer text in {event} event")
-            if text and text != last:
-                result.token_times.append(time.perf_counter())
-                last = text
-            if event == "complete":
-                break
-        else:
+        reader = SSEReader(resp)
+        complete = False
+        while not complete and not reader.ended:
+            arrived, events = await reader.read()
+            for name, payload in events:
+                if name == b"error":
+                    raise RequestFailed(APP_ERROR, payload.decode(errors="replace")[:DETAIL_CHARS])
+                if name not in (b"generating", b"complete"):
+                    continue
+                event = name.decode()
+                try:
+                    text = answer_text(parse_json(payload))
+                except ValueError as exc:
+                    raise RequestFailed(PROTOCOL, f"bad JSON in {event} event") from exc
+                if text is None:
+                    raise RequestFailed(PROTOCOL, f"no answer text in {event} event")
+                if text and text != last:
+                    result.token_times.append(arrived)
+                    last = text
+                if name == b"complete":
+                    complete = True
+                    break
+        if not complete:
             raise RequestFailed(DROPPED_STREAM, "stream ended without a complete event")
         if not last:
             raise RequestFailed(EMPTY_ANSWER, "the complete event carried no answer text")
         result.text = last
         result.output_tokens = len(last.split())
-        if result.token_times:
-            result.ttft = result.token_times[0] - result.start
+        result.ttft = result.token_times[0] - result.start

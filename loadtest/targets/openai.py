@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import aiohttp
 
 from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
+from loadtest.sse import SSEReader, parse_json
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 APIS = ("chat", "completions")
@@ -81,32 +81,35 @@ class OpenAITarget:
         parts: list[str] = []
         times = result.token_times
         usage: dict[str, Any] | None = None
-        async for raw in resp.content:
-            if not raw.startswith(b"data:"):
-                continue
-            data = raw[5:].strip()
-            if data == b"[DONE]":
-                break
-            try:
-                chunk = json.loads(data)
-            except ValueError as exc:
-                raise RequestFailed(PROTOCOL, f"bad JSON in stream: {data[:80]!r}") from exc
-            if "error" in chunk:
-                raise RequestFailed(APP_ERROR, json.dumps(chunk["error"])[:DETAIL_CHARS])
-            for choice in chunk.get("choices") or ():
-                piece = (choice.get("delta") or {}).get("content") if chat else choice.get("text")
-                if piece:
-                    times.append(time.perf_counter())
-                    parts.append(piece)
-            if chunk.get("usage"):
-                usage = chunk["usage"]
-        else:
+        reader = SSEReader(resp)
+        done = False
+        while not done and not reader.ended:
+            arrived, events = await reader.read()
+            for _name, data in events:
+                if data == b"[DONE]":
+                    done = True
+                    break
+                try:
+                    chunk = parse_json(data)
+                except ValueError as exc:
+                    raise RequestFailed(PROTOCOL, f"bad JSON in stream: {data[:80]!r}") from exc
+                if not isinstance(chunk, dict):
+                    raise RequestFailed(PROTOCOL, f"stream chunk is not an object: {data[:80]!r}")
+                if "error" in chunk:
+                    raise RequestFailed(APP_ERROR, json.dumps(chunk["error"])[:DETAIL_CHARS])
+                for choice in chunk.get("choices") or ():
+                    piece = (choice.get("delta") or {}).get("content") if chat else choice.get("text")
+                    if piece:
+                        times.append(arrived)
+                        parts.append(piece)
+                if chunk.get("usage"):
+                    usage = chunk["usage"]
+        if not done:
             raise RequestFailed(DROPPED_STREAM, "stream ended without [DONE]")
         if not parts:  # the chat app fails such an answer too ("The model returned an empty answer")
             raise RequestFailed(EMPTY_ANSWER, "the stream ended with [DONE] without any text")
         result.text = "".join(parts)
-        if times:
-            result.ttft = times[0] - result.start
+        result.ttft = times[0] - result.start
         result.output_tokens = len(times)
         if usage:
             result.output_tokens = int(usage.get("completion_tokens") or result.output_tokens)
