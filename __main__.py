@@ -11,14 +11,14 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi.runtime.config import is_config_secret
 
-from components.cluster import ClusterArgs, GkeCluster
-from components.cluster_access import ClusterAccess
-from components.llmd_serving import GcpPlatform, LlmdServing, LlmdServingArgs
-from components.network import Network, NetworkArgs
-from components.node_identity import NodeServiceAccount
-from components.node_pool import NodePool
-from components.pools import inference_pool_args, system_pool_args
-from components.project_services import ProjectServices
+from components.platform.cluster import ClusterArgs, GkeCluster
+from components.platform.cluster_access import ClusterAccess
+from components.platform.network import Network, NetworkArgs
+from components.platform.node_identity import NodeServiceAccount
+from components.platform.node_pool import NodePool
+from components.platform.pools import inference_pool_args, system_pool_args
+from components.platform.project_services import ProjectServices
+from components.serving.llmd_serving import GcpPlatform, LlmdServing, LlmdServingArgs
 from config import ConfigError, settings_from_pulumi
 from stacks.platform import NODE_SERVICE_ACCOUNT_ROLES, REQUIRED_APIS
 from stacks.versions import GKE_FLOOR
@@ -145,7 +145,7 @@ pulumi.export("inferencePoolName", serving.primary_inference_pool)
 # The public edge (GKE stacks only): Endpoints DNS on a global address, managed TLS, the external gateway
 # with HTTP->HTTPS redirect and IAP, the chat frontend, the dashboard and alert policies.
 if on_gke:
-    from components.edge import EdgeInputs, PublicEdge
+    from components.edge.edge import EdgeInputs, PublicEdge
 
     edge = PublicEdge(
         "edge",

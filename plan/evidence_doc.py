@@ -21,9 +21,7 @@ def render() -> str:
         "| fact | statement | read in | on | a live run shows it wrong by |",
         "|---|---|---|---|---|",
     ]
-    lines += [
-        f"| `{f.key}` | {f.statement} | {f.source} | {f.read_on} | {f.watch} |" for f in FACTS if not f.verified
-    ]
+    lines += [f"| `{f.key}` | {f.statement} | {f.source} | {f.read_on} | {f.watch} |" for f in FACTS if not f.verified]
     lines += ["", "Verified against the provider or Google's documentation:", ""]
     lines += [f"- `{f.key}`: {f.statement} ({f.source}, {f.read_on})" for f in FACTS if f.verified]
     return "\n".join(lines) + "\n"

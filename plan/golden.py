@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from components.frontend_image import source_hash
+from components.edge.frontend_image import source_hash
 from plan.runner import plan_stack, stack_names
 
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "tests" / "golden"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from components.endpoints_dns import openapi_document
-from components.frontend_image import ignored, source_hash
+from components.edge.endpoints_dns import openapi_document
+from components.edge.frontend_image import ignored, source_hash
 from config.edge import AlertSettings
 from stacks import dashboard as board
 from stacks.alerts import rules

@@ -366,7 +366,7 @@ def test_teardown_deletes_every_edge_object(module):
     import ast
     from pathlib import Path
 
-    source = Path(__file__).resolve().parent.parent / "components" / f"{module}.py"
+    source = Path(__file__).resolve().parent.parent / "components" / "edge" / f"{module}.py"
     keywords = {
         k.arg for node in ast.walk(ast.parse(source.read_text())) if isinstance(node, ast.Call) for k in node.keywords
     }

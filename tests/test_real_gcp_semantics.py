@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.node_pool import initial_nodes_per_zone
+from components.platform.node_pool import initial_nodes_per_zone
 from plan.runner import run_plan
 from stacks.platform import REGIONAL_POOL_DEFAULT_ZONES
 from stacks.versions import GKE_FLOOR, gke_version_below_floor

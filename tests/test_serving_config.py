@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.chart_values import ModelArtifacts
-from components.inference_pool import SCHEDULER_CONFIG_FILE, InferencePoolArgs, inference_pool_values
+from components.serving.chart_values import ModelArtifacts
+from components.serving.inference_pool import SCHEDULER_CONFIG_FILE, InferencePoolArgs, inference_pool_values
 from config import ConfigError, load_settings
 from stacks.scheduler_plugins import PLUGIN_TYPES
 from stacks.versions import PINNED

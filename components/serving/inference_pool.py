@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.chart_values import (
+from components.options import child_options
+from components.serving.chart_values import (
     EppImage,
     EppMonitoring,
     ExperimentalHttpRoute,
@@ -23,8 +24,7 @@ from components.chart_values import (
     Provider,
     TargetPort,
 )
-from components.model_service import helm_release_args
-from components.options import child_options
+from components.serving.model_service import helm_release_args
 from stacks.scheduler_plugins import (
     DEFAULT_PICKER,
     DEFAULT_PROFILE_HANDLER,

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.alerts import AlertPolicies
-from components.certificate import ManagedCertificate
-from components.dashboard import MonitoringDashboard
-from components.edge_address import EdgeAddress
-from components.endpoints_dns import EndpointsDns, EndpointsDnsArgs
-from components.external_gateway import ExternalGateway, ExternalGatewayArgs
-from components.frontend import HEALTH_PATH, Frontend, FrontendArgs
-from components.frontend_image import FrontendImage, FrontendImageArgs
-from components.iap_access import IapAccess, IapAccessArgs
+from components.edge.alerts import AlertPolicies
+from components.edge.certificate import ManagedCertificate
+from components.edge.dashboard import MonitoringDashboard
+from components.edge.edge_address import EdgeAddress
+from components.edge.endpoints_dns import EndpointsDns, EndpointsDnsArgs
+from components.edge.external_gateway import ExternalGateway, ExternalGatewayArgs
+from components.edge.frontend import HEALTH_PATH, Frontend, FrontendArgs
+from components.edge.frontend_image import FrontendImage, FrontendImageArgs
+from components.edge.iap_access import IapAccess, IapAccessArgs
 from config.naming import dns_label
 from config.settings import Settings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.node_pool import Accelerator, NodePoolArgs
+from components.platform.node_pool import Accelerator, NodePoolArgs
 from config.settings import Settings
 from stacks.accelerators import SYSTEM_POOL_MACHINE
 from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL

@@ -19,7 +19,7 @@ from pulumi_command import local
 
 from components.options import child_options
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 # The app's folder is the build context (frontend/Dockerfile: `docker build frontend/`); the Docker build
 # in Cloud Build honours its .dockerignore.
 SOURCE_DIR = "frontend"

@@ -16,9 +16,9 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from components.chart_values import InfraGateway, InfraValues, Listener
-from components.model_service import helm_release_args
 from components.options import child_options
+from components.serving.chart_values import InfraGateway, InfraValues, Listener
+from components.serving.model_service import helm_release_args
 from stacks.serving import MODEL_HEADER, VLLM_PORT
 from stacks.versions import HelmChart
 

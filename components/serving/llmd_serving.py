@@ -7,20 +7,20 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.cluster_crds import ClusterCrds
-from components.hf_token import (
+from components.options import child_options
+from components.serving.cluster_crds import ClusterCrds
+from components.serving.hf_token import (
     NO_TOKEN,
     HfTokenMount,
     KubernetesHfToken,
     SecretManagerHfToken,
     SecretManagerHfTokenArgs,
 )
-from components.inference_pool import InferencePool, InferencePoolArgs
-from components.internal_gateway import GkeAddress, InternalGateway, InternalGatewayArgs, RoutedPool
-from components.llmd_namespace import LlmdNamespace
-from components.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
-from components.options import child_options
-from components.vllm_monitoring import ScrapedPool, ServingMonitoring
+from components.serving.inference_pool import InferencePool, InferencePoolArgs
+from components.serving.internal_gateway import GkeAddress, InternalGateway, InternalGatewayArgs, RoutedPool
+from components.serving.llmd_namespace import LlmdNamespace
+from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
+from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, model_slug
 from config.settings import Settings
 from stacks.accelerators import batch_limits

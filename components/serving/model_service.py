@@ -9,7 +9,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.chart_values import (
+from components.options import child_options
+from components.serving.chart_values import (
     AcceleratorValues,
     Decode,
     ModelArtifacts,
@@ -22,8 +23,7 @@ from components.chart_values import (
     Routing,
     RoutingProxy,
 )
-from components.hf_token import HfTokenMount
-from components.options import child_options
+from components.serving.hf_token import HfTokenMount
 from config.serving import ServedModel
 from stacks.serving import MODEL_LABEL_KEY, SERVING_LABEL, VLLM_PORT
 from stacks.versions import HelmChart, Image

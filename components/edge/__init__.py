@@ -1,0 +1,1 @@
+"""The public edge: address, DNS, certificate, external gateway with IAP, the chat frontend, monitoring."""

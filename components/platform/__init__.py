@@ -1,0 +1,1 @@
+"""The GCP platform layer: project APIs, network, node identity, the GKE cluster, its pools and access."""

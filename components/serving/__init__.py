@@ -1,0 +1,1 @@
+"""The llm-d serving layer: model servers, InferencePools and their endpoint pickers, the internal gateway."""
