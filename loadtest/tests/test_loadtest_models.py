@@ -96,3 +96,19 @@ def test_cli_takes_repeated_and_comma_separated_models(tmp_path: Path,
 def test_duplicate_models_are_rejected() -> None:
     with pytest.raises(ValueError, match="distinct"):
         TargetConfig("openai", "http://127.0.0.1:1", models=("a", "a"))
+
+
+def test_extra_model_through_the_simulators_header_router() -> None:
+    from simulator import SimulatorConfig, running_simulator
+    from simulator.header_router import running_router
+
+    primary = SimulatorConfig(models=(PRIMARY,), ttft_ms=0, itl_ms=0, output_tokens=2, seed=1)
+    extra = SimulatorConfig(models=(EXTRA,), ttft_ms=0, itl_ms=0, output_tokens=2, seed=1)
+    with running_simulator(primary) as first, running_simulator(extra) as second, \
+            running_router({EXTRA: second}, first) as url:
+        outcome = run_load(TargetConfig("openai", url, models=(PRIMARY, EXTRA)),
+                           WorkloadConfig(users=2, requests=8, duration_s=20, max_tokens=2))
+    r = outcome.report
+    assert r["errors"]["by_kind"] == {}, r["errors"]
+    assert {name: row["successful"] for name, row in r["request_totals_by_model"].items()} == {
+        PRIMARY: 4, EXTRA: 4}
