@@ -10,7 +10,7 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from frontend.backend import ModelCatalog, make_client
+from frontend.backend import GatewayClient, ModelCatalog
 from frontend.chat import ChatService
 from frontend.iap import KeySet, RequireIap, TokenVerifier
 from frontend.padding import PadInputs
@@ -28,7 +28,7 @@ THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
 
 def create_app(settings: Settings) -> FastAPI:
     settings.check()
-    client = make_client(settings)
+    client = GatewayClient(settings)
     service = ChatService(settings, client, ModelCatalog(client, settings))
     demo = with_queue(build_ui(service), settings)
     api = with_queue(build_api(service), settings)

@@ -1,4 +1,11 @@
-"""Talking to the OpenAI-compatible gateway: model listing and streamed chat."""
+"""Talking to the OpenAI-compatible gateway: model listing and streamed chat.
+
+One aiohttp session (C HTTP parser, keep-alive pool) and the one SSE reader (``sse.py``) read the
+token stream: a chunk is decoded with the stdlib's JSON scanner into plain dicts, with no typed
+object per chunk, which was most of the app's per-token cost through the OpenAI SDK. Transport
+failures leave this module as the exceptions of ``errors.py`` (raised from aiohttp's own), so the
+rest of the app never sees the HTTP client.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +13,151 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx2
-import openai
-from openai import AsyncOpenAI, DefaultAioHttpClient
+import aiohttp
 
+from frontend.errors import BrokenStream, StatusError, Unreachable
 from frontend.settings import Settings
+from frontend.sse import SSEReader, parse_json
 
 log = logging.getLogger("frontend.backend")
 
+# The internal gateway's HTTPRoutes send a request to an extra model's pool by this header
+# (its value is the model name); without it a request goes to the primary model's pool.
+MODEL_HEADER = "X-Gateway-Base-Model-Name"
+# Statuses worth another try when BACKEND_MAX_RETRIES allows (as the OpenAI SDK retried).
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+RETRY_BASE_S = 0.5
+RETRY_MAX_S = 8.0
+DETAIL_CHARS = 200
 
-def make_client(settings: Settings) -> AsyncOpenAI:
-    """The OpenAI client over the SDK's aiohttp transport.
 
-    Its C HTTP parser reads a token stream for about two thirds of the CPU of the
-    default pure-Python one, which is most of the app's per-chat work under load.
-    The aiohttp session is made on first use, so the client belongs to the event
-    loop that first uses it.
+class GatewayClient:
+    """HTTP to the gateway's ``/v1``: one aiohttp session, made on first use.
+
+    The session belongs to the event loop that first uses it. ``CONNECT_TIMEOUT_SECONDS`` bounds
+    connecting; the whole answer is bounded by the chat's own deadline (``chat.pieces_within``) and
+    a listing by ``MODELS_TIMEOUT_SECONDS``, so no timer runs per network read.
     """
-    timeout = httpx2.Timeout(settings.request_timeout_s, connect=settings.connect_timeout_s)
-    limits = httpx2.Limits(max_connections=settings.max_connections,
-                          max_keepalive_connections=settings.max_connections)
-    return AsyncOpenAI(
-        base_url=settings.api_base, api_key=settings.api_key, timeout=timeout,
-        max_retries=settings.max_retries, http_client=DefaultAioHttpClient(timeout=timeout, limits=limits),
-    )
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.base = settings.api_base
+        self.headers = {"Authorization": f"Bearer {settings.api_key}"}
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            s = self.settings
+            connector = aiohttp.TCPConnector(limit=s.max_connections, limit_per_host=0)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers=self.headers,
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=s.connect_timeout_s),
+                json_serialize=json.dumps, raise_for_status=False)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @asynccontextmanager
+    async def request(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
+        """A response with status 200, after up to ``BACKEND_MAX_RETRIES`` retries of connection
+        failures and retryable statuses; StatusError or Unreachable otherwise."""
+        attempt = 0
+        while True:
+            try:
+                response = await self.session().request(method, self.base + path, **kwargs)
+            except TimeoutError:
+                raise
+            except (aiohttp.ClientError, OSError) as e:
+                if attempt < self.settings.max_retries:
+                    attempt = await self._pause(attempt)
+                    continue
+                raise Unreachable(f"{type(e).__name__}: {e}") from e
+            if response.status == 200:
+                break
+            status = response.status
+            detail = await self._detail(response)
+            if status in RETRY_STATUSES and attempt < self.settings.max_retries:
+                attempt = await self._pause(attempt)
+                continue
+            raise StatusError(status, detail)
+        try:
+            yield response
+        except TimeoutError:
+            raise
+        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, OSError) as e:
+            raise Unreachable(f"{type(e).__name__}: {e}") from e
+        finally:
+            response.release()
+
+    @staticmethod
+    async def _detail(response: aiohttp.ClientResponse) -> str:
+        try:
+            return (await response.text(errors="replace"))[:DETAIL_CHARS]
+        except (aiohttp.ClientError, OSError):
+            return ""
+        finally:
+            response.release()
+
+    @staticmethod
+    async def _pause(attempt: int) -> int:
+        await asyncio.sleep(min(RETRY_BASE_S * 2**attempt, RETRY_MAX_S))
+        return attempt + 1
+
+    async def models(self) -> list[str]:
+        """Model ids from ``/v1/models``; raises on any failure."""
+        async with self.request("GET", "/models") as response:
+            body = await response.read()
+        try:
+            return [str(m["id"]) for m in parse_json(body.strip())["data"]]
+        except (ValueError, TypeError, KeyError) as e:
+            raise BrokenStream(f"malformed model list: {type(e).__name__}") from None
+
+    async def stream_chat(self, model: str, messages: list[dict[str, str]], max_tokens: int,
+                          temperature: float) -> AsyncGenerator[str, None]:
+        """Yield the text of a streamed chat completion, one piece per network read."""
+        body = {"model": model, "messages": messages, "max_tokens": max_tokens,
+                "temperature": temperature, "stream": True}
+        async with self.request("POST", "/chat/completions", json=body,
+                                headers={MODEL_HEADER: model}) as response:
+            reader = SSEReader(response)
+            while not reader.ended:
+                _, events = await reader.read()
+                pieces: list[str] = []
+                for _, data in events:
+                    if data == b"[DONE]":
+                        if pieces:
+                            yield "".join(pieces)
+                        return
+                    piece = delta_text(data)
+                    if piece:
+                        pieces.append(piece)
+                if pieces:
+                    yield "".join(pieces)
+        raise BrokenStream("the stream ended without [DONE]")
+
+
+def delta_text(data: bytes) -> str:
+    """The content of one chat completion chunk (an SSE event's data); "" when it has none."""
+    try:
+        chunk = parse_json(data)
+        if "error" in chunk:
+            error = chunk["error"]
+            message = error.get("message") if isinstance(error, dict) else str(error)
+            raise BrokenStream(f"error in stream: {message}")
+        choices = chunk.get("choices") or []
+        if not choices:
+            return ""
+        content = (choices[0].get("delta") or {}).get("content")
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as e:
+        raise BrokenStream(f"malformed stream chunk: {type(e).__name__}") from None
+    return content if isinstance(content, str) else ""
 
 
 class ModelCatalog:
@@ -48,7 +173,7 @@ class ModelCatalog:
 
     RETRY_MIN_S = 5.0
 
-    def __init__(self, client: AsyncOpenAI, settings: Settings) -> None:
+    def __init__(self, client: GatewayClient, settings: Settings) -> None:
         self.client = client
         self.settings = settings
         self._models: list[str] = []
@@ -59,8 +184,7 @@ class ModelCatalog:
 
     async def fetch(self) -> list[str]:
         """Model ids from ``/v1/models``; raises on any failure."""
-        page = await self.client.models.list(timeout=self.settings.models_timeout_s)
-        return [m.id for m in page.data]
+        return await self.client.models()
 
     async def _refresh(self) -> None:
         try:
@@ -97,63 +221,3 @@ def pick_models(listed: list[str], default: str) -> tuple[list[str], str]:
     if not models:
         return [], ""
     return models, default or models[0]
-
-
-async def stream_chat(client: AsyncOpenAI, model: str, messages: list[dict[str, str]],
-                      max_tokens: int, temperature: float) -> AsyncGenerator[str, None]:
-    """Yield the text pieces of a streamed chat completion.
-
-    The request goes through the OpenAI client (base URL, key, timeouts, retries,
-    status errors); the event stream is read line by line and decoded with
-    ``json.loads``, which costs a quarter of building the client's typed chunk
-    objects and is the app's main per-token cost under load.
-    """
-    payload: Any = messages
-    async with client.chat.completions.with_streaming_response.create(
-        model=model, messages=payload, max_tokens=max_tokens, temperature=temperature, stream=True,
-        extra_headers={MODEL_HEADER: model},
-    ) as response:
-        async for line in response.iter_lines():
-            try:
-                piece = delta_text(line)
-            except MalformedChunk as e:
-                raise openai.APIError(f"malformed stream chunk: {e}", response.http_request, body=None) from e
-            if piece is DONE:
-                return
-            if piece:
-                yield piece
-    raise openai.APIError("the stream ended without [DONE]", response.http_request, body=None)
-
-
-# The internal gateway's HTTPRoutes send a request to an extra model's pool by this header
-# (its value is the model name); without it a request goes to the primary model's pool.
-MODEL_HEADER = "X-Gateway-Base-Model-Name"
-
-
-class MalformedChunk(ValueError):
-    """A line of the model server's event stream that is not a chat completion chunk."""
-
-
-DONE = "\x00done"
-
-
-def delta_text(line: str) -> str:
-    """The content of one SSE line of a chat completion stream, DONE at its end, "" otherwise."""
-    if not line.startswith("data:"):
-        return ""
-    data = line[5:].strip()
-    if data == "[DONE]":
-        return DONE
-    try:
-        chunk = json.loads(data)
-        if "error" in chunk:
-            error = chunk["error"]
-            message = error.get("message") if isinstance(error, dict) else str(error)
-            raise openai.APIError(f"error in stream: {message}", httpx2.Request("POST", "/"), body=chunk)
-        choices = chunk.get("choices") or []
-        if not choices:
-            return ""
-        content = (choices[0].get("delta") or {}).get("content")
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as e:
-        raise MalformedChunk(type(e).__name__) from None
-    return content if isinstance(content, str) else ""

@@ -10,9 +10,8 @@ from contextlib import aclosing
 from typing import Any
 
 import gradio as gr
-from openai import AsyncOpenAI
 
-from frontend.backend import ModelCatalog, stream_chat
+from frontend.backend import GatewayClient, ModelCatalog
 from frontend.errors import EmptyReply, causes, describe
 from frontend.history import build_messages
 from frontend.settings import Settings
@@ -89,7 +88,7 @@ def wake(waiter: asyncio.Future[None] | None) -> None:
 
 
 class ChatService:
-    def __init__(self, settings: Settings, client: AsyncOpenAI, catalog: ModelCatalog) -> None:
+    def __init__(self, settings: Settings, client: GatewayClient, catalog: ModelCatalog) -> None:
         self.settings = settings
         self.client = client
         self.catalog = catalog
@@ -139,7 +138,7 @@ class ChatService:
         answer = ""
         self.active += 1
         try:
-            source = stream_chat(self.client, name, messages, tokens, temp)
+            source = self.client.stream_chat(name, messages, tokens, temp)
             async for piece in pieces_within(source, timeout, self.update_interval):
                 if first is None:
                     first = time.monotonic() - start

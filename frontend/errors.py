@@ -1,11 +1,12 @@
-"""Map failures of the model service to messages a person understands."""
+"""Map failures of the model service to messages a person understands.
+
+``backend.py`` turns every transport failure into one of the exceptions below (raised from the
+HTTP client's own exception), so this module knows nothing of the HTTP client.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import httpx2
-import openai
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,27 @@ class Failure:
 
 class EmptyReply(Exception):
     """The model service ended the answer without any text."""
+
+
+class BackendError(Exception):
+    """The model service answered something the app cannot use (a broken answer)."""
+
+
+class StatusError(BackendError):
+    """The model service answered with an HTTP error status."""
+
+    def __init__(self, status: int, detail: str = "") -> None:
+        super().__init__(f"HTTP {status}: {detail}" if detail else f"HTTP {status}")
+        self.status = status
+
+
+class BrokenStream(BackendError):
+    """The model service's event stream is not a chat completion stream (bad chunk, no ``[DONE]``,
+    or an error object inside the stream)."""
+
+
+class Unreachable(BackendError):
+    """The connection to the model service could not be made, or was reset or cut mid-answer."""
 
 
 UNREACHABLE = Failure("unreachable", "The model service is unreachable or the connection was cut. "
@@ -51,30 +73,30 @@ def causes(error: BaseException) -> list[BaseException]:
 def refused(error: BaseException) -> bool:
     """True when a connection failure (not a timeout) lies underneath ``error``.
 
-    The aiohttp transport reports a refused connection as a connect timeout;
-    the operating system's error further down says what really happened.
+    A refused connection can surface as a connect timeout; the operating system's error
+    further down says what really happened.
     """
     return any(isinstance(c, OSError) and not isinstance(c, TimeoutError) for c in causes(error))
 
 
 def describe(error: BaseException, timeout_s: float) -> Failure:
     """A user-facing description of ``error``; never includes the conversation."""
-    if isinstance(error, openai.APIConnectionError | httpx2.TransportError) and refused(error):
+    if isinstance(error, Unreachable | TimeoutError) and refused(error):
         return UNREACHABLE
-    if isinstance(error, openai.APITimeoutError | TimeoutError | httpx2.TimeoutException):
+    if isinstance(error, TimeoutError):
         return Failure("timeout", f"The model did not answer within {timeout_s:g} seconds. Please try again.")
-    if isinstance(error, openai.APIStatusError):
-        status = error.status_code
+    if isinstance(error, StatusError):
+        status = error.status
         if status in STATUS_MESSAGES:
             kind, message = STATUS_MESSAGES[status]
             return Failure(kind, message, status)
         if status >= 500:
             return Failure("server_error", f"The model service failed (HTTP {status}). Please try again.", status)
         return Failure("rejected", f"The model service refused the request (HTTP {status}).", status)
-    if isinstance(error, openai.APIConnectionError | httpx2.TransportError):
+    if isinstance(error, Unreachable):
         return UNREACHABLE
     if isinstance(error, EmptyReply):
         return Failure("empty", "The model returned an empty answer. Please try again.")
-    if isinstance(error, openai.APIError):
+    if isinstance(error, BackendError):
         return Failure("api_error", "The model service sent a broken answer. Please try again.")
     return Failure("internal", "Something went wrong in the chat app. Please try again.")

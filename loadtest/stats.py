@@ -21,7 +21,13 @@ PERCENTILES: dict[str, float] = {
 
 
 def percentile(ordered: Sequence[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default); ``ordered`` must be sorted."""
+    """The q-th percentile (q in 0..100) of the sorted sample ``ordered``; ValueError if it is empty.
+
+    The one percentile of the load tool and the frontend benchmark (``frontend/bench/stats.py``
+    uses it too): linear interpolation between the closest ranks, numpy's default ("linear",
+    Hyndman and Fan's type 7). "p95" is the value 95 % of the way from the smallest to the largest
+    rank, so it can fall between two measured values; nearest-rank is not used anywhere.
+    """
     if not ordered:
         raise ValueError("percentile of an empty sample")
     pos = (len(ordered) - 1) * q / 100.0

@@ -1,13 +1,16 @@
-"""Chat clients that time one conversation turn: through the app's queued API, or straight at the model."""
+"""Chat clients that time one conversation turn: through the app's queued API, through its one-shot
+(non-streaming) API, or straight at the model. Streams are read with the one SSE reader
+(``frontend/sse.py``)."""
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+
+from frontend.sse import SSEReader, parse_json
 
 
 @dataclass
@@ -33,21 +36,8 @@ def error_text(data: Any) -> str:
     return str(data)
 
 
-async def sse_events(response: aiohttp.ClientResponse) -> Any:
-    """Yield ``(event, data)`` pairs of a server-sent event stream."""
-    event, data = "message", ""
-    async for raw in response.content:
-        line = raw.decode().rstrip("\r\n")
-        if not line:
-            if data:
-                yield event, data
-            event, data = "message", ""
-        elif line.startswith("event:"):
-            event = line[len("event:"):].strip()
-        elif line.startswith("data:"):
-            data += line[len("data:"):].strip()
-    if data:
-        yield event, data
+def _json(payload: bytes) -> Any:
+    return parse_json(payload) if payload else None
 
 
 async def queued_chat(session: aiohttp.ClientSession, app_url: str, data: list[Any],
@@ -64,26 +54,59 @@ async def queued_chat(session: aiohttp.ClientSession, app_url: str, data: list[A
                 return out
             event_id = (await r.json())["event_id"]
         async with session.get(f"{app_url}/gradio_api/call/chat/{event_id}", timeout=timeout) as r:
-            async for event, payload in sse_events(r):
-                value = json.loads(payload) if payload else None
-                if event == "generating" and isinstance(value, list) and value:
-                    if out.ttft_s is None:
-                        out.ttft_s = time.monotonic() - start
-                    out.updates.append(value[0])
-                elif event == "complete":
-                    out.answer = value[0] if value else ""
-                    if not out.answer:
-                        out.error = "complete event without an answer"
-                    break
-                elif event == "error":
-                    out.error = error_text(value)
-                    break
-            else:
-                out.error = out.error or "event stream ended without complete or error"
-    except (aiohttp.ClientError, TimeoutError) as e:
+            reader = SSEReader(r)
+            while not reader.ended and not out.answer and not out.error:
+                _, events = await reader.read()
+                for event, payload in events:
+                    if event == b"generating":
+                        value = _json(payload)
+                        if isinstance(value, list) and value:
+                            if out.ttft_s is None:
+                                out.ttft_s = time.monotonic() - start
+                            out.updates.append(value[0])
+                    elif event == b"complete":
+                        value = _json(payload)
+                        out.answer = value[0] if value else ""
+                        if not out.answer:
+                            out.error = "complete event without an answer"
+                        break
+                    elif event == b"error":
+                        out.error = error_text(_json(payload))
+                        break
+            if not out.answer and not out.error:
+                out.error = "event stream ended without complete or error"
+    except (aiohttp.ClientError, TimeoutError, ValueError) as e:
         out.error = f"{type(e).__name__}: {e}"
     finally:
         out.total_s = time.monotonic() - start
+    return out
+
+
+async def whole_chat(session: aiohttp.ClientSession, app_url: str, data: list[Any],
+                     timeout_s: float = 60.0) -> Outcome:
+    """POST /gradio_api/run/chat: one request, the whole answer (a non-streaming client).
+
+    Its first text is the whole answer, so its TTFT is its total latency.
+    """
+    out = Outcome()
+    start = time.monotonic()
+    try:
+        async with session.post(f"{app_url}/gradio_api/run/chat", json={"data": data},
+                                timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
+            body = await r.json(content_type=None)
+            if r.status != 200:
+                out.error = f"HTTP {r.status}: {error_text(body)[:200]}"
+            else:
+                answer = body.get("data", [""])[0] if isinstance(body, dict) else ""
+                out.answer = answer if isinstance(answer, str) else ""
+                if not out.answer:
+                    out.error = "no answer in the response"
+    except (aiohttp.ClientError, TimeoutError, ValueError) as e:
+        out.error = f"{type(e).__name__}: {e}"
+    finally:
+        out.total_s = time.monotonic() - start
+        if out.ok:
+            out.ttft_s = out.total_s
     return out
 
 
@@ -93,24 +116,31 @@ async def direct_chat(session: aiohttp.ClientSession, api_base: str, model: str,
     out = Outcome()
     start = time.monotonic()
     body = {"model": model, "messages": [{"role": "user", "content": message}], "stream": True}
+    parts: list[str] = []
     try:
         async with session.post(f"{api_base}/chat/completions", json=body,
                                 timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
             if r.status != 200:
                 out.error = f"HTTP {r.status}"
                 return out
-            async for _, payload in sse_events(r):
-                if payload == "[DONE]":
-                    break
-                chunk = json.loads(payload)
-                piece = chunk["choices"][0]["delta"].get("content") if chunk["choices"] else None
-                if piece:
-                    if out.ttft_s is None:
-                        out.ttft_s = time.monotonic() - start
-                    out.answer += piece
-            else:
+            reader = SSEReader(r)
+            done = False
+            while not done and not reader.ended:
+                _, events = await reader.read()
+                for _, payload in events:
+                    if payload == b"[DONE]":
+                        done = True
+                        break
+                    chunk = parse_json(payload)
+                    piece = chunk["choices"][0]["delta"].get("content") if chunk["choices"] else None
+                    if piece:
+                        if out.ttft_s is None:
+                            out.ttft_s = time.monotonic() - start
+                        parts.append(piece)
+            out.answer = "".join(parts)
+            if not done:
                 out.error = "stream ended without [DONE]"
-    except (aiohttp.ClientError, TimeoutError) as e:
+    except (aiohttp.ClientError, TimeoutError, ValueError) as e:
         out.error = f"{type(e).__name__}: {e}"
     finally:
         out.total_s = time.monotonic() - start

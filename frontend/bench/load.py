@@ -49,31 +49,38 @@ async def drive(chat: Chat, concurrency: int, rounds: int, deadline_s: float,
         return outcomes, time.monotonic() - start
 
 
-async def sample_process(pid: int, done: asyncio.Event, every_s: float = 0.2) -> ProcessSample:
-    """Peak and final resident memory, mean CPU and CPU seconds of process ``pid`` until
-    ``done`` is set, and the machine's 1-minute load average at the end."""
-    proc = psutil.Process(pid)
+async def sample_process(pids: list[int], done: asyncio.Event, every_s: float = 0.2) -> ProcessSample:
+    """Peak and final resident memory, mean CPU and CPU seconds of processes ``pids`` (summed over
+    them) until ``done`` is set, and the machine's 1-minute load average at the end."""
+    procs = [psutil.Process(pid) for pid in pids]
+
+    def cpu_s() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in procs)
+
+    def rss_mb() -> float:
+        return sum(p.memory_info().rss for p in procs) / 2**20
+
     sample = ProcessSample()
-    proc.cpu_percent(None)
-    start_cpu = sum(proc.cpu_times()[:2])
+    for p in procs:
+        p.cpu_percent(None)
+    start_cpu = cpu_s()
     cpu: list[float] = []
     while not done.is_set():
-        rss = proc.memory_info().rss / 2**20
-        sample.rss_peak_mb = max(sample.rss_peak_mb, rss)
+        sample.rss_peak_mb = max(sample.rss_peak_mb, rss_mb())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), every_s)
-        cpu.append(proc.cpu_percent(None))
-    sample.rss_end_mb = proc.memory_info().rss / 2**20
+        cpu.append(sum(p.cpu_percent(None) for p in procs))
+    sample.rss_end_mb = rss_mb()
     sample.cpu_avg_pct = sum(cpu) / len(cpu) if cpu else 0.0
     sample.load_avg = psutil.getloadavg()[0]
-    sample.cpu_s = sum(proc.cpu_times()[:2]) - start_cpu
+    sample.cpu_s = cpu_s() - start_cpu
     return sample
 
 
 async def drive_and_sample(chat: Chat, concurrency: int, rounds: int, deadline_s: float, ramp_s: float,
-                           pid: int | None) -> tuple[list[Outcome], float, ProcessSample]:
+                           pids: list[int] | None) -> tuple[list[Outcome], float, ProcessSample]:
     done = asyncio.Event()
-    sampler = asyncio.create_task(sample_process(pid, done)) if pid else None
+    sampler = asyncio.create_task(sample_process(pids, done)) if pids else None
     try:
         outcomes, wall = await drive(chat, concurrency, rounds, deadline_s, ramp_s)
     finally:

@@ -1,4 +1,8 @@
-"""Percentiles and the per-level summary of a benchmark run."""
+"""Percentiles and the per-level summary of a benchmark run.
+
+Percentiles are the load tool's (``loadtest.stats.percentile``: linear interpolation between the
+closest ranks, numpy's default), so a "p99" here means what it means in a load-test report.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontend.bench.client import Outcome
+from loadtest.stats import percentile
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
+def quantile(values: Sequence[float], q: float) -> float:
+    """``percentile`` of unsorted ``values``; NaN for none (a level whose chats all failed)."""
+    return percentile(sorted(values), q) if values else math.nan
 
 
 @dataclass
 class Summary:
-    """One target (app or direct) at one concurrency level."""
+    """One target (app, direct or whole-answer) at one concurrency level."""
 
     chats: int
     errors: int
@@ -43,8 +44,8 @@ def summarize(outcomes: Sequence[Outcome], wall_s: float) -> Summary:
     errors = [o for o in outcomes if not o.ok]
     return Summary(
         chats=len(outcomes), errors=len(errors), wall_s=wall_s,
-        ttft_p50=percentile(ttfts, 50), ttft_p99=percentile(ttfts, 99),
-        total_p50=percentile(totals, 50), total_p99=percentile(totals, 99),
+        ttft_p50=quantile(ttfts, 50), ttft_p99=quantile(ttfts, 99),
+        total_p50=quantile(totals, 50), total_p99=quantile(totals, 99),
         first_error=errors[0].error if errors else "",
     )
 

@@ -7,7 +7,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
 
-from frontend.backend import ModelCatalog, make_client
+from frontend.backend import GatewayClient, ModelCatalog
 from frontend.chat import ChatService
 from frontend.settings import Settings
 
@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 def service_for(base_url: str, **overrides: Any) -> ChatService:
     settings = Settings(gateway_url=base_url, default_model=overrides.pop("default_model", ""), **overrides)
-    client = make_client(settings)
+    client = GatewayClient(settings)
     return ChatService(settings, client, ModelCatalog(client, settings))
 
 

@@ -5,15 +5,21 @@ import math
 from frontend.bench.__main__ import Level, verdict
 from frontend.bench.client import Outcome
 from frontend.bench.load import ProcessSample
-from frontend.bench.stats import Summary, percentile, summarize
+import pytest
+
+from frontend.bench import stats as bench_stats
+from frontend.bench.__main__ import scale_verdict, targets
+from frontend.bench.stats import Summary, quantile, summarize
+from loadtest import stats as loadtest_stats
 
 
-def test_percentiles_use_nearest_rank() -> None:
-    values = [float(v) for v in range(1, 101)]
-    assert percentile(values, 50) == 50.0
-    assert percentile(values, 99) == 99.0
-    assert percentile([3.0], 99) == 3.0
-    assert math.isnan(percentile([], 50))
+def test_the_benchmark_uses_the_load_tools_interpolated_percentile() -> None:
+    assert bench_stats.percentile is loadtest_stats.percentile
+    values = [float(v) for v in range(100, 0, -1)]  # unsorted on purpose
+    assert quantile(values, 50) == pytest.approx(50.5)
+    assert quantile(values, 99) == pytest.approx(99.01)
+    assert quantile([3.0], 99) == 3.0
+    assert math.isnan(quantile([], 50))
 
 
 def test_summary_counts_errors_and_ignores_them_in_latency() -> None:
@@ -22,7 +28,7 @@ def test_summary_counts_errors_and_ignores_them_in_latency() -> None:
     s = summarize(outs, wall_s=2.0)
     assert (s.chats, s.errors, s.first_error) == (4, 2, "boom")
     assert s.chats_per_s == 1.0
-    assert (s.ttft_p50, s.total_p99) == (0.1, 2.0)
+    assert (s.ttft_p50, s.total_p99) == (pytest.approx(0.2), pytest.approx(1.99))
 
 
 def summary(ttft: float, per_s: float, errors: int = 0) -> Summary:
@@ -55,3 +61,20 @@ def test_verdict_estimates_the_processes_a_level_needs() -> None:
     assert "estimate: 2 app process(es) at 15.0 ms CPU per chat" in verdict([slow])[0]
     light = Level(50, summary(0.20, 20), summary(0.22, 20), ProcessSample(100, 100, 40, 1.0, cpu_s=1.0))
     assert light.processes_needed == 1
+
+
+def test_targets_compare_streamed_with_non_streaming_and_check_200() -> None:
+    at50 = Level(50, summary(0.20, 20), summary(0.21, 20), ProcessSample(100, 100, 40, 1.0, cpu_s=0.6),
+                 whole=summary(0.2, 20))
+    at200 = Level(200, summary(0.20, 80), summary(0.205, 80), ProcessSample(100, 100, 40, 1.0, cpu_s=0.3))
+    lines = targets([at50, at200])
+    assert "200: CPU per chat 3.0 ms (<= 4): met; added TTFT p50 +5 ms (<= 10): met" in lines[0]
+    assert "50: end-to-end p99 streamed 1000 ms vs non-streaming 1000 ms: met" in lines[1]
+
+
+def test_scale_verdict_names_the_first_process_count_that_holds() -> None:
+    one = Level(500, summary(0.20, 150), summary(0.9, 60), ProcessSample(cpu_s=1.0))
+    two = Level(500, summary(0.20, 150), summary(0.23, 140), ProcessSample(cpu_s=1.0), processes=2)
+    three = Level(500, summary(0.20, 150), summary(0.21, 150), ProcessSample(cpu_s=1.0), processes=3)
+    assert "3 app process(es) hold added TTFT p50 under 20 ms" in scale_verdict([one, two, three], 0.020)
+    assert "none of 1..2 app processes" in scale_verdict([one, two], 0.020)

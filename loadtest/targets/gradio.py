@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from frontend.sse import SSEReader, parse_json
 from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
-from loadtest.sse import SSEReader, parse_json
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 

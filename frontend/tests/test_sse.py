@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from loadtest.sse import SSEReader, parse_json
+from frontend.sse import SSEReader, parse_json
 
 
 class Content:

@@ -1,8 +1,11 @@
-"""The one server-sent-events reader of the load generator, used by both targets.
+"""The one server-sent-events reader: the chat app's gateway stream, the load tool, the benchmark.
+
+It lives in the app's folder (the container ships only ``frontend/``) and imports nothing but the
+standard library; anything with an aiohttp-like ``content.readany()`` can be read.
 
 It reads the response body a network chunk at a time (``readany``), not a line at a time, and
 hands back every event completed by that chunk together with the chunk's arrival time, so a
-target times each content chunk by when its bytes arrived and the loop runs once per network
+caller times each content chunk by when its bytes arrived and the loop runs once per network
 read rather than once per line. Events follow the SSE format: ``field: value`` lines ended by a
 blank line; ``event`` names the event (``message`` when absent), ``data`` lines are joined with
 ``\\n``, comment lines (``:``) and other fields are ignored, and ``\\r\\n`` or ``\\r`` end lines as
@@ -14,15 +17,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
-
-import aiohttp
+from typing import Any, Protocol
 
 MESSAGE = b"message"
 Event = tuple[bytes, bytes]  # (event name, data)
 
 # The C scanner json.loads ends up in, without its bytes detection, decode and regex wrappers.
 _scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__
+
+
+class _Content(Protocol):
+    async def readany(self) -> bytes: ...
+
+
+class _Response(Protocol):
+    @property
+    def content(self) -> _Content: ...
 
 
 def parse_json(data: bytes) -> Any:
@@ -61,7 +71,7 @@ class SSEReader:
 
     __slots__ = ("_content", "_tail", "ended")
 
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
+    def __init__(self, response: _Response) -> None:
         self._content = response.content
         self._tail = b""
         self.ended = False
