@@ -343,7 +343,7 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
     # Per GPU (tensor-parallel rank): vLLM sizes its KV cache from what is left of utilization x memory once
     # weights and the profile run's peak are taken, and refuses to start without room for one full sequence.
     budget = util * acc.gpu_memory_gib
-    tokens, rows = batch_limits(acc.gpu_memory_gib)
+    tokens, rows = batch_limits(acc)
     weights = facts.weights_gib / tp
     reserve = facts.activation_gib(tokens, rows, tp)
     kv = facts.kv_cache_gib(max_len, tp)

@@ -54,8 +54,9 @@ class ExistingClusterSection(Section):
     kubeconfig: str | None = None  # a path; None: $KUBECONFIG or ~/.kube/config
     namespace: str = NAMESPACE
     node_selector: dict[str, str] = Field(default_factory=dict)
-    # Install the Gateway API and InferencePool CRDs at the pinned versions; off where the cluster manages them.
-    install_crds: bool = True
+    # Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has none: a
+    # server-side-apply create of a CRD that exists fails (pulumi-kubernetes >= 4.29 does not adopt objects).
+    install_crds: bool = False
 
 
 class ExtraModelSection(ModelSection):
@@ -97,7 +98,7 @@ class ExistingClusterSettings:
     context: str | None
     kubeconfig: str | None
     node_selector: dict[str, str] = field(default_factory=dict)
-    install_crds: bool = True
+    install_crds: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,16 @@ from plan.wire import struct_to_plain
 # Invokes the program may make, answered with fixed, realistic data.
 INVOKE_RESULTS: dict[str, dict[str, Any]] = {
     "gcp:organizations/getClientConfig:getClientConfig": {"project": "example-project", "region": "us-central1"},
+    # What a region's release channels offer (stand-ins dated with the catalog; a real preview reads them).
+    "gcp:container/getEngineVersions:getEngineVersions": {
+        "releaseChannelDefaultVersion": {
+            "RAPID": "1.36.2-gke.1000",
+            "REGULAR": "1.35.4-gke.1000",
+            "STABLE": "1.34.6-gke.1000",
+        },
+        "location": "us-central1",
+        "project": "example-project",
+    },
     # The serving layer needs the project number for Workload Identity principals.
     "gcp:organizations/getProject:getProject": {
         "projectId": "example-project",

@@ -187,14 +187,16 @@ SYSTEM_POOL_MACHINE = MachineShape("e2-standard-4", 4, 16)
 # activation peaks. 0.90 on a 14.6 GiB T4 (1.46 GiB left) crashed; 0.85 (2.19 GiB left) ran.
 CUDA_RESERVE_GIB = 2.0
 
-# vLLM's own batch limits for an OpenAI server (vllm/engine/arg_utils.py, the usage-context defaults): larger on
-# GPUs with 70 GiB or more. The program passes them explicitly, so the fit check's assumptions are what runs.
+# vLLM's own batch limits for an OpenAI server (vllm/engine/arg_utils.py EngineArgs.get_batch_defaults): the large
+# ones on GPUs with 70 GiB or more except A100s (vLLM PR #17885: large batches cut A100 throughput). The program
+# passes them explicitly, so the fit check's assumptions are what runs.
 LARGE_GPU_GIB = 70
 BATCH_LIMITS = {"small": (2048, 256), "large": (8192, 1024)}  # (max_num_batched_tokens, max_num_seqs)
 
 
-def batch_limits(gpu_memory_gib: float) -> tuple[int, int]:
-    return BATCH_LIMITS["large" if gpu_memory_gib >= LARGE_GPU_GIB else "small"]
+def batch_limits(profile: AcceleratorProfile) -> tuple[int, int]:
+    large = profile.gpu_memory_gib >= LARGE_GPU_GIB and "a100" not in (profile.gke_accelerator or "")
+    return BATCH_LIMITS["large" if large else "small"]
 
 
 # When the zone lists above were last checked against `gcloud compute accelerator-types list`.

@@ -524,12 +524,35 @@ RULES: tuple[ReplaceRule, ...] = (
 )
 
 
+# Built-in Kubernetes API groups: their kinds have replace-on-change fields of their own (Job spec.template,
+# RoleBinding roleRef, ...), so each needs its own rule; only custom resources fall back to `kubernetes:*`.
+BUILT_IN_GROUPS = frozenset(
+    {
+        "core",
+        "apps",
+        "batch",
+        "rbac.authorization.k8s.io",
+        "policy",
+        "networking.k8s.io",
+        "storage.k8s.io",
+        "autoscaling",
+        "apiextensions.k8s.io",
+        "admissionregistration.k8s.io",
+        "scheduling.k8s.io",
+        "helm.sh",
+        "yaml",
+        "kustomize",
+    }
+)
+
+
 def rule_for(type_token: str) -> ReplaceRule | None:
-    """The rule of a type: its own, else a wildcard one of its provider (`kubernetes:*`)."""
+    """The rule of a type: its own, else (a custom resource's) the `kubernetes:*` one."""
     exact = _BY_TYPE.get(type_token)
-    if exact is not None:
+    if exact is not None or not type_token.startswith("kubernetes:"):
         return exact
-    return _BY_TYPE.get(type_token.split(":", 1)[0] + ":*")
+    group = type_token.split(":", 2)[1].split("/", 1)[0]
+    return None if group in BUILT_IN_GROUPS else _BY_TYPE.get("kubernetes:*")
 
 
 _BY_TYPE = {rule.type: rule for rule in RULES}

@@ -109,8 +109,9 @@ class GkeVersionFloor:
 
 # GKE installs the InferencePool v1 CRD (inference.networking.k8s.io) itself from this version on; nothing else in
 # the program installs it on a GKE cluster. `min_master_version` is the provider's initial version at create and a
-# floor afterwards (it upgrades only when the cluster is older). The exact patch is long out of GKE's offered list,
-# so the cluster asks for the minor, whose current patches all come after the exact one.
+# floor afterwards (it upgrades only when the cluster is older). A channel creates clusters only at versions it
+# lists, so by default a new cluster asks for its channel's default version (read when it is created, then kept),
+# and for the floor's minor only if that default were older.
 GKE_FLOOR = GkeVersionFloor(
     exact="1.34.0-gke.1626000",
     minor="1.34",
@@ -131,6 +132,11 @@ def gke_version_key(version: str) -> tuple[int, int, int, int] | None:
         return None
     major, minor, patch, gke = match.groups()
     return int(major), int(minor), int(patch or 0), int(gke or 0)
+
+
+def initial_master_version(channel_default: str, floor: GkeVersionFloor = GKE_FLOOR) -> str:
+    """The version a new cluster asks for: its release channel's default, or the floor's minor if that is older."""
+    return floor.minor if gke_version_below_floor(channel_default, floor) else channel_default
 
 
 def gke_version_below_floor(version: str, floor: GkeVersionFloor = GKE_FLOOR) -> bool:

@@ -138,6 +138,15 @@ def test_every_resource_type_the_program_uses_has_replacement_data():
     assert not missing, f"add these to stacks/replacement.py: {sorted(missing)}"
 
 
+def test_only_custom_resources_fall_back_to_the_kubernetes_wildcard():
+    from stacks.replacement import rule_for
+
+    assert rule_for("kubernetes:batch/v1:Job") is None
+    assert rule_for("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding") is None
+    assert rule_for("kubernetes:example.com/v1:Widget").type == "kubernetes:*"
+    assert rule_for("gcp:compute/unknown:Unknown") is None
+
+
 def test_every_rule_cites_its_source():
     for rule in RULES:
         assert rule.source and rule.read_on, rule.type

@@ -21,7 +21,8 @@ from components.edge.external_gateway import ExternalGateway, ExternalGatewayArg
 from components.edge.frontend import HEALTH_PATH, Frontend, FrontendArgs
 from components.edge.frontend_image import FrontendImage, FrontendImageArgs
 from components.edge.iap_access import IapAccess, IapAccessArgs
-from config.naming import dns_label
+from config.edge import EdgeSettings
+from config.naming import Names, dns_label
 from config.settings import Settings
 
 FRONTEND_NAME = "llmd-chat"
@@ -30,6 +31,23 @@ FRONTEND_NAME = "llmd-chat"
 def iap_audience_prefix(project_number: str) -> str:
     """What IAP's signed header names as audience for any backend service of the project (the id comes last)."""
     return f"/projects/{project_number}/global/backendServices/"
+
+
+@dataclass(frozen=True)
+class EdgeArgs:
+    """The stack's own values the edge needs."""
+
+    project: str
+    region: str
+    stack: str
+    names: Names
+    labels: dict[str, str]
+    served_model: str  # preselected in the chat
+    edge: EdgeSettings
+
+
+def edge_args(s: Settings) -> EdgeArgs:
+    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge)
 
 
 @dataclass(frozen=True)
@@ -42,20 +60,20 @@ class EdgeInputs:
 
 
 class PublicEdge(pulumi.ComponentResource):
-    def __init__(self, name: str, settings: Settings, inputs: EdgeInputs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: EdgeArgs, inputs: EdgeInputs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("llmd:edge:PublicEdge", name, None, opts)
-        edge, names, project = settings.edge, settings.names, settings.project
+        edge, names, project, labels = args.edge, args.names, args.project, args.labels
         gcp_opts = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         k8s_opts = pulumi.ResourceOptions.merge(gcp_opts, pulumi.ResourceOptions(providers=[inputs.k8s_provider]))
 
-        self.address = EdgeAddress("edge-address", project, names.of("edge-ip"), settings.labels, opts=gcp_opts)
+        self.address = EdgeAddress("edge-address", project, names.of("edge-ip"), labels, opts=gcp_opts)
         self.dns = EndpointsDns(
             "endpoints",
             EndpointsDnsArgs(project, edge.endpoints_base, edge.random_suffix, self.address.ip),
             opts=gcp_opts,
         )
         self.certificate = ManagedCertificate(
-            "certificate", project, names.of("chat"), self.dns.host, settings.labels, opts=gcp_opts
+            "certificate", project, names.of("chat"), self.dns.host, labels, opts=gcp_opts
         )
 
         image: pulumi.Input[str]
@@ -67,12 +85,12 @@ class PublicEdge(pulumi.ComponentResource):
                 "frontend-image",
                 FrontendImageArgs(
                     project=project,
-                    region=settings.region,
+                    region=args.region,
                     repository_id=names.of("frontend"),
                     image_name="chat",
                     builder_account_id=names.of("builder", max_len=30),
                     staging_bucket=dns_label(project, names.of("build"), max_len=63),
-                    labels=settings.labels,
+                    labels=labels,
                 ),
                 opts=gcp_opts,
             )
@@ -85,7 +103,7 @@ class PublicEdge(pulumi.ComponentResource):
                 namespace=inputs.namespace,
                 image=image,
                 gateway_url=gateway_url,
-                model=settings.model.name,
+                model=args.served_model,
                 request_timeout_seconds=edge.backend_timeout_seconds,
                 replicas=edge.frontend.replicas,
                 queue_concurrency=edge.frontend.queue_concurrency,
@@ -109,7 +127,7 @@ class PublicEdge(pulumi.ComponentResource):
                 timeout_seconds=edge.backend_timeout_seconds,
                 members=edge.members,
                 token_creators=edge.token_creators,
-                stress_test_account_id=dns_label("llmd", settings.stack, "stress", max_len=30),
+                stress_test_account_id=dns_label("llmd", args.stack, "stress", max_len=30),
                 oauth_client_id=edge.oauth_client_id,
                 oauth_client_secret=edge.oauth_client_secret,
             ),
@@ -133,29 +151,28 @@ class PublicEdge(pulumi.ComponentResource):
         self.dashboard = MonitoringDashboard(
             "dashboard",
             project,
-            f"llm-d ({settings.stack})",
+            f"llm-d ({args.stack})",
             names.cluster,
             inputs.namespace,
-            settings.labels,
+            labels,
             opts=gcp_opts,
         )
         self.alerts = AlertPolicies(
             "alerts",
             project,
-            settings.stack,
+            args.stack,
             edge.alerts,
             names.cluster,
             inputs.namespace,
-            settings.labels,
+            labels,
             opts=gcp_opts,
         )
         self.chat_url: pulumi.Output[str] = self.dns.host.apply(lambda host: f"https://{host}")
         self.dashboard_url = self.dashboard.url
         self.stress_test_service_account = self.access.stress_test_email
-        self.register_outputs(
-            {
-                "chatUrl": self.chat_url,
-                "dashboardUrl": self.dashboard_url,
-                "stressTestServiceAccount": self.stress_test_service_account,
-            }
-        )
+        self.outputs: dict[str, pulumi.Input[str]] = {
+            "chatUrl": self.chat_url,
+            "dashboardUrl": self.dashboard_url,
+            "stressTestServiceAccount": self.stress_test_service_account,
+        }
+        self.register_outputs(self.outputs)

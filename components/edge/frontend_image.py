@@ -37,15 +37,26 @@ if [ ! -f "$SOURCE_DIR/Dockerfile" ]; then
   exit 1
 fi
 gcloud services enable cloudbuild.googleapis.com --project "$PROJECT" --quiet
-gcloud builds submit "$SOURCE_DIR" --tag "$IMAGE" --project "$PROJECT" --region "$REGION" \\
-  --service-account "projects/$PROJECT/serviceAccounts/$BUILDER" \\
-  --gcs-source-staging-dir "gs://$BUCKET/source" --gcs-log-dir "gs://$BUCKET/logs" --quiet
+# The builder's grants were made moments ago and IAM takes a while to apply them everywhere: retry, then fail.
+for attempt in 1 2 3 4; do
+  if gcloud builds submit "$SOURCE_DIR" --tag "$IMAGE" --project "$PROJECT" --region "$REGION" \\
+      --service-account "projects/$PROJECT/serviceAccounts/$BUILDER" \\
+      --gcs-source-staging-dir "gs://$BUCKET/source" --gcs-log-dir "gs://$BUCKET/logs" --quiet; then
+    exit 0
+  fi
+  [ "$attempt" = 4 ] && exit 1
+  echo "frontend image: build attempt $attempt failed, retrying in $((attempt * 30)) s" >&2
+  sleep $((attempt * 30))
+done
 """
-# What the builder may do, each on this stack's resources only: push to the repository, and read its
-# uploaded source and write its logs in the staging bucket (cloud.google.com/build/docs/
-# cloud-build-service-account and .../securing-builds/configure-user-specified-service-accounts, read 2026-12-01).
+# What the builder may do: push to this stack's repository; read its uploaded source and write its logs in this
+# stack's staging bucket (Storage Admin on that bucket alone, as Google's "store and view build logs" asks of a
+# user-created logs bucket); write log entries (builds also stream to Cloud Logging). Sources:
+# cloud.google.com/build/docs/securing-builds/configure-user-specified-service-accounts and
+# .../build/docs/securing-builds/store-manage-build-logs, read 2026-12-01.
 BUILDER_REPOSITORY_ROLE = "roles/artifactregistry.writer"
-BUILDER_BUCKET_ROLE = "roles/storage.objectAdmin"
+BUILDER_BUCKET_ROLE = "roles/storage.admin"
+BUILDER_PROJECT_ROLE = "roles/logging.logWriter"
 STAGING_RETENTION_DAYS = 7
 
 
@@ -144,6 +155,9 @@ class FrontendImage(pulumi.ComponentResource):
                 role=BUILDER_BUCKET_ROLE,
                 member=self.builder.member,
                 opts=child,
+            ),
+            gcp.projects.IAMMember(
+                "builder-logs", project=args.project, role=BUILDER_PROJECT_ROLE, member=self.builder.member, opts=child
             ),
         ]
         tag = source_hash()

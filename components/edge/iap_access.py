@@ -26,10 +26,6 @@ from components.options import child_options
 ACCESSOR_ROLE = "roles/iap.httpsResourceAccessor"
 TOKEN_CREATOR_ROLE = "roles/iam.serviceAccountTokenCreator"
 SECRET_KEY = "key"  # the key GKE reads the OAuth client secret from
-WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
-# GKE's policy controller sets status.conditions[type=Attached] on a GCPBackendPolicy it applied
-# (docs/provider-facts.md, e).
-POLICY_ATTACHED = "condition=Attached"
 
 
 def host_expression(host: str) -> str:
@@ -78,14 +74,11 @@ class IapAccess(pulumi.ComponentResource):
             "backend-policy",
             api_version="networking.gke.io/v1",
             kind="GCPBackendPolicy",
-            metadata={
-                "name": args.policy_name,
-                "namespace": args.namespace,
-                # The external route waits for this policy: `pulumi up` holds until GKE reports it attached to
-                # the Service (pulumi-kubernetes >= 4.18 waits on a custom resource's condition), so IAP is in
-                # force before the chat has a route, and a policy GKE rejects fails the deploy visibly.
-                "annotations": {WAIT_FOR_ANNOTATION: POLICY_ATTACHED},
-            },
+            # No `pulumi.com/waitFor` on attachment: which status list GKE fills for a Service-targeted policy, and
+            # whether it does so before a route uses the Service, is unconfirmed (stacks/evidence.py), and a wait
+            # that never ends would fail every first deploy. The app's own IAP check closes that window instead;
+            # the acceptance test checks the policy is attached.
+            metadata={"name": args.policy_name, "namespace": args.namespace},
             spec={
                 "default": {
                     "iap": iap,

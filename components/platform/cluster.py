@@ -19,7 +19,10 @@ class ClusterArgs:
     master_cidr: str
     node_service_account: pulumi.Input[str]
     release_channel: str
-    min_master_version: str
+    min_master_version: pulumi.Input[str]
+    # True when the user chose the version: a later change of it is applied; otherwise the version read at create
+    # (the channel's default then) is kept, and the channel's own upgrades move the cluster on.
+    version_chosen: bool
     deletion_protection: bool
     api_endpoint: str
     master_authorized_networks: tuple[tuple[str, str], ...]
@@ -95,7 +98,11 @@ class GkeCluster(pulumi.ComponentResource):
             cost_management_config={"enabled": True},
             resource_labels=args.labels,
             opts=pulumi.ResourceOptions.merge(
-                child_options(self, opts), pulumi.ResourceOptions(ignore_changes=["nodeConfig", "initialNodeCount"])
+                child_options(self, opts),
+                pulumi.ResourceOptions(
+                    ignore_changes=["nodeConfig", "initialNodeCount"]
+                    + ([] if args.version_chosen else ["minMasterVersion"])
+                ),
             ),
         )
         self.name = self.cluster.name

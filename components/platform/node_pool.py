@@ -57,10 +57,11 @@ def _capacity_settings(args: NodePoolArgs) -> dict[str, Any]:
 def initial_nodes_per_zone(min_nodes: int, max_nodes: int, zone_count: int) -> int:
     """The pool's starting size per zone (the provider's initial_node_count counts per zone in a regional pool).
 
-    As close to min_nodes in total as whole nodes per zone allow, never above max_nodes in total: the
-    autoscaler then holds the pool between the totals (it adds nodes for pending pods).
+    Whole nodes per zone up to min_nodes in total, never more (min_nodes <= max_nodes): a system pool with a
+    minimum of 1 starts with none rather than one per zone, and the autoscaler adds nodes for the pods that
+    wait (stacks/evidence.py: autoscaler-reaches-total-minimum).
     """
-    return min(-(-min_nodes // zone_count), max_nodes // zone_count)
+    return min(min_nodes, max_nodes) // zone_count
 
 
 class NodePool(pulumi.ComponentResource):

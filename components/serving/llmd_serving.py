@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.options import child_options
+from components.platform.target import GcpPlatform
 from components.serving.cluster_crds import ClusterCrds
 from components.serving.hf_token import (
     NO_TOKEN,
@@ -21,61 +22,32 @@ from components.serving.internal_gateway import GkeAddress, InternalGateway, Int
 from components.serving.llmd_namespace import LlmdNamespace
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
-from config.serving import ServedModel, model_slug
-from config.settings import Settings
-from stacks.accelerators import batch_limits
-from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
+from config.serving import ServedModel, ServingSettings
 from stacks.versions import PINNED, VersionSet
-
-_EFFECTS = {"NO_SCHEDULE": "NoSchedule", "PREFER_NO_SCHEDULE": "PreferNoSchedule", "NO_EXECUTE": "NoExecute"}
 
 
 @dataclass(frozen=True)
-class GcpPlatform:
-    """What the serving layer needs from the GCP platform layer."""
+class ServedPool:
+    """One model pool and the pod size each of its replicas asks for."""
 
-    project: str
-    region: str
-    node_subnetwork: pulumi.Input[str]
+    model: ServedModel
+    size: PodSize
 
 
 @dataclass(frozen=True)
 class LlmdServingArgs:
-    settings: Settings
+    pools: tuple[ServedPool, ...]  # the primary model first
+    serving: ServingSettings
+    tolerations: tuple[dict[str, str], ...]
+    node_selector: dict[str, str]
+    # (max_num_batched_tokens, max_num_seqs) passed to vLLM on GPUs; None on CPUs.
+    batch_limits: tuple[int, int] | None
     hf_token: pulumi.Output[str] | None  # a secret Output; None: public models only
+    hf_token_secret_id: str  # the Secret Manager secret on GKE
+    gateway_address_name: str
+    labels: dict[str, str]
     gcp: GcpPlatform | None  # None: an existing cluster, no GCP resources at all
     versions: VersionSet = PINNED
-
-
-def served_models(s: Settings) -> list[ServedModel]:
-    primary = ServedModel(
-        name=s.model.name,
-        slug=model_slug(s.model.name),
-        replicas=s.model.replicas,
-        tensor_parallel_size=s.model.tensor_parallel_size,
-        max_model_len=s.model.max_model_len,
-        gpu_memory_utilization=s.model.gpu_memory_utilization,
-        facts=s.model.facts,
-    )
-    return [primary, *s.serving.extra_models]
-
-
-def toleration(taint: dict[str, str]) -> dict[str, str]:
-    return {"key": taint["key"], "operator": "Equal", "value": taint["value"], "effect": _EFFECTS[taint["effect"]]}
-
-
-def pod_size(s: Settings, model: ServedModel) -> PodSize:
-    gpus = model.tensor_parallel_size if s.accelerator.is_gpu else 0
-    if s.serving.existing_cluster is not None:
-        return PodSize(cpu="4", memory="24Gi", gpus=gpus)
-    machine = s.gpu_pool.machine
-    # This replica's share of its node, leaving room for the node's reserve and daemonsets.
-    share = gpus / s.gpu_pool.gpus_per_node if gpus else 1.0
-    return PodSize(
-        cpu=str(max(1, int(machine.vcpus * 0.7 * share))),
-        memory=f"{max(4, int(machine.memory_gib * 0.75 * share))}Gi",
-        gpus=gpus,
-    )
 
 
 class LlmdServing(pulumi.ComponentResource):
@@ -83,10 +55,10 @@ class LlmdServing(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LlmdServingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("llmd:serving:LlmdServing", name, None, opts)
-        s, v, sv = args.settings, args.versions, args.settings.serving
+        v, sv = args.versions, args.serving
         child = child_options(self, opts)
         on_gke = args.gcp is not None
-        models = served_models(s)
+        models = [pool.model for pool in args.pools]
 
         ns = LlmdNamespace(
             "namespace",
@@ -110,12 +82,12 @@ class LlmdServing(pulumi.ComponentResource):
                     "hf-token",
                     SecretManagerHfTokenArgs(
                         project=args.gcp.project,
-                        secret_id=s.names.of("hf-token"),
+                        secret_id=args.hf_token_secret_id,
                         token=args.hf_token,
                         namespace=ns.name,
                         namespace_name=sv.namespace,
                         service_accounts=[service_account_name(m) for m in models],
-                        labels=s.labels,
+                        labels=args.labels,
                     ),
                     opts=child,
                 )
@@ -124,34 +96,24 @@ class LlmdServing(pulumi.ComponentResource):
                 k8s_token = KubernetesHfToken("hf-token", ns.name, args.hf_token, opts=child)
                 token_mount, token_ready = k8s_token.mount, k8s_token.ready
 
-        if s.accelerator.is_gpu:
-            tolerations = (
-                [toleration(GPU_TAINT)]
-                if on_gke
-                else [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
-            )
-        else:
-            tolerations = [toleration(CPU_INFERENCE_TAINT)] if on_gke else []
-        node_selector = (
-            dict(INFERENCE_POOL_LABEL) if sv.existing_cluster is None else dict(sv.existing_cluster.node_selector)
-        )
-
         self.model_services: list[ModelService] = []
         self.pools: list[InferencePool] = []
-        for m in models:
+        gpu = args.batch_limits is not None
+        for served in args.pools:
+            m = served.model
             service = ModelService(
                 f"model-{m.slug}",
                 ModelServiceArgs(
                     model=m,
                     namespace=ns.name,
                     chart=v.modelservice_chart,
-                    image=v.vllm_cuda_image if s.accelerator.is_gpu else v.vllm_cpu_image,
-                    size=pod_size(s, m),
-                    tolerations=tolerations,
-                    node_selector=node_selector,
+                    image=v.vllm_cuda_image if gpu else v.vllm_cpu_image,
+                    size=served.size,
+                    tolerations=list(args.tolerations),
+                    node_selector=dict(args.node_selector),
                     hf_token=token_mount,
-                    gke_cuda_fix=on_gke and s.accelerator.is_gpu,
-                    batch_limits=batch_limits(s.accelerator.gpu_memory_gib) if s.accelerator.is_gpu else None,
+                    gke_cuda_fix=on_gke and gpu,
+                    batch_limits=args.batch_limits,
                 ),
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=token_ready)),
             )
@@ -187,9 +149,9 @@ class LlmdServing(pulumi.ComponentResource):
                     GkeAddress(
                         project=args.gcp.project,
                         region=args.gcp.region,
-                        name=s.names.of("gateway-ip"),
+                        name=args.gateway_address_name,
                         subnetwork=args.gcp.node_subnetwork,
-                        labels=s.labels,
+                        labels=args.labels,
                     )
                     if args.gcp is not None
                     else None
@@ -203,6 +165,12 @@ class LlmdServing(pulumi.ComponentResource):
         self.internal_gateway_address: pulumi.Output[str] = gateway.address
         # llm-d's InferencePool of the primary model (the GKE node pool is a different thing).
         self.primary_inference_pool: str = self.pools[0].pool_name
+        self.outputs: dict[str, pulumi.Input[str]] = {
+            "llmdNamespace": self.namespace,
+            "internalGatewayAddress": self.internal_gateway_address,
+            "servedModel": models[0].name,
+            "inferencePoolName": self.primary_inference_pool,
+        }
 
         if on_gke:
             ServingMonitoring(

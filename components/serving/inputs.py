@@ -1,0 +1,71 @@
+"""The serving layer's typed inputs, resolved from the stack's settings and the deployment target."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.platform.target import DeploymentTarget
+from components.serving.llmd_serving import LlmdServingArgs, ServedPool
+from components.serving.model_service import PodSize
+from config.serving import ServedModel, model_slug
+from config.settings import Settings
+from stacks.accelerators import batch_limits
+from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
+
+_EFFECTS = {"NO_SCHEDULE": "NoSchedule", "PREFER_NO_SCHEDULE": "PreferNoSchedule", "NO_EXECUTE": "NoExecute"}
+# Any GPU node of a cluster we did not make: its taint value is not ours to know.
+ANY_GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+
+
+def served_models(s: Settings) -> list[ServedModel]:
+    primary = ServedModel(
+        name=s.model.name,
+        slug=model_slug(s.model.name),
+        replicas=s.model.replicas,
+        tensor_parallel_size=s.model.tensor_parallel_size,
+        max_model_len=s.model.max_model_len,
+        gpu_memory_utilization=s.model.gpu_memory_utilization,
+        facts=s.model.facts,
+    )
+    return [primary, *s.serving.extra_models]
+
+
+def toleration(taint: dict[str, str]) -> dict[str, str]:
+    return {"key": taint["key"], "operator": "Equal", "value": taint["value"], "effect": _EFFECTS[taint["effect"]]}
+
+
+def pod_size(s: Settings, model: ServedModel) -> PodSize:
+    gpus = model.tensor_parallel_size if s.accelerator.is_gpu else 0
+    if s.serving.existing_cluster is not None:
+        return PodSize(cpu="4", memory="24Gi", gpus=gpus)
+    machine = s.gpu_pool.machine
+    # This replica's share of its node, leaving room for the node's reserve and daemonsets.
+    share = gpus / s.gpu_pool.gpus_per_node if gpus else 1.0
+    return PodSize(
+        cpu=str(max(1, int(machine.vcpus * 0.7 * share))),
+        memory=f"{max(4, int(machine.memory_gib * 0.75 * share))}Gi",
+        gpus=gpus,
+    )
+
+
+def serving_args(s: Settings, target: DeploymentTarget, hf_token: pulumi.Output[str] | None) -> LlmdServingArgs:
+    existing = s.serving.existing_cluster
+    gpu = s.accelerator.is_gpu
+    if existing is not None:
+        tolerations = [ANY_GPU_TOLERATION] if gpu else []
+        node_selector = dict(existing.node_selector)
+    else:
+        tolerations = [toleration(GPU_TAINT if gpu else CPU_INFERENCE_TAINT)]
+        node_selector = dict(INFERENCE_POOL_LABEL)
+    return LlmdServingArgs(
+        pools=tuple(ServedPool(m, pod_size(s, m)) for m in served_models(s)),
+        serving=s.serving,
+        tolerations=tuple(tolerations),
+        node_selector=node_selector,
+        batch_limits=batch_limits(s.accelerator) if gpu else None,
+        hf_token=hf_token,
+        hf_token_secret_id=s.names.of("hf-token"),
+        gateway_address_name=s.names.of("gateway-ip"),
+        labels=s.labels,
+        gcp=target.gcp,
+    )
