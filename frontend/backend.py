@@ -10,6 +10,7 @@ rest of the app never sees the HTTP client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -33,6 +34,8 @@ RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_BASE_S = 0.5
 RETRY_MAX_S = 8.0
 DETAIL_CHARS = 200
+# After [DONE], how long the end of the body may take before the connection is dropped, not reused.
+DRAIN_S = 1.0
 
 
 class GatewayClient:
@@ -134,6 +137,12 @@ class GatewayClient:
                     if data == b"[DONE]":
                         if pieces:
                             yield "".join(pieces)
+                        # Read to the end of the body (the chunked terminator is usually in this
+                        # read or the next) so the connection goes back to the pool, not closed.
+                        with contextlib.suppress(TimeoutError):
+                            async with asyncio.timeout(DRAIN_S):
+                                while not reader.ended:
+                                    await reader.read()
                         return
                     piece = delta_text(data)
                     if piece:

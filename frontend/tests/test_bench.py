@@ -2,13 +2,12 @@
 
 import math
 
-from frontend.bench.__main__ import Level, verdict
-from frontend.bench.client import Outcome
-from frontend.bench.load import ProcessSample
 import pytest
 
 from frontend.bench import stats as bench_stats
-from frontend.bench.__main__ import scale_verdict, targets
+from frontend.bench.__main__ import Level, scale_verdict, targets, verdict
+from frontend.bench.client import Outcome
+from frontend.bench.load import ProcessSample
 from frontend.bench.stats import Summary, quantile, summarize
 from loadtest import stats as loadtest_stats
 
