@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from config.errors import Problem
 from config.layers import Layer
 from config.naming import dns_label
-from config.rules import NS, Context
+from config.rules import NS, Context, known
 from config.schema import Section
+from stacks.limits import MAX_BACKEND_TIMEOUT_S
+
+if TYPE_CHECKING:
+    import pulumi
 
 DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
@@ -41,7 +47,15 @@ SECRET_KEY = "iapOauthClientSecret"
 class EdgeSection(Section):
     endpoints_name: str | None = None
     random_suffix: bool = True
-    backend_timeout_seconds: int = Field(default=DEFAULT_BACKEND_TIMEOUT, ge=30, le=86400)
+    backend_timeout_seconds: int = Field(
+        default=DEFAULT_BACKEND_TIMEOUT,
+        ge=30,
+        le=MAX_BACKEND_TIMEOUT_S,
+        json_schema_extra={
+            "why": "Google does not recommend backend service timeouts above 24 hours "
+            "(load-balancing/docs/https#timeout-bes): its front ends restart for maintenance"
+        },
+    )
 
 
 class IapSection(Section):
@@ -132,6 +146,8 @@ class EdgeSettings:
     frontend: FrontendSettings = FrontendSettings(None, 1, None, "250m", "512Mi", "1Gi")
     alerts: AlertSettings = AlertSettings(True, (), 2.0, 5.0, 10.0)
     notices: tuple[str, ...] = ()
+    # The OAuth client secret as a secret Output, set by settings_from_pulumi when it is set (None offline).
+    oauth_client_secret_output: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # never print the OAuth secret
         return f"EdgeSettings(endpoints_base={self.endpoints_base!r}, members={self.members!r}, ...)"
@@ -191,7 +207,7 @@ def iap_members(ctx: Context) -> Iterator[Problem]:
 
 def oauth_client(ctx: Context) -> Iterator[Problem]:
     iap = ctx.section("iap", IapSection)
-    client_id = iap.oauth_client_id if iap else None
+    client_id = iap.oauth_client_id if iap else None  # stops here when the id itself was invalid
     secret = ctx.raw.get(f"{NS}:{SECRET_KEY}")
     if client_id and not OAUTH_CLIENT_ID.match(client_id):
         yield Problem(
@@ -241,17 +257,57 @@ def endpoints_name(ctx: Context) -> Iterator[Problem]:
         )
 
 
+_SUFFIXES: dict[str, Decimal | int] = {
+    "": 1,
+    "m": Decimal("0.001"),
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+    "T": 10**12,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+}
+
+
+def quantity(value: str) -> Decimal | None:
+    """A Kubernetes resource quantity (`512Mi`, `1Gi`, `250m`) as a number, or None when it is not one."""
+    match = RESOURCE_QUANTITY.match(value)
+    if not match:
+        return None
+    suffix = match.group(2) or ""
+    try:
+        return Decimal(value[: len(value) - len(suffix)]) * _SUFFIXES[suffix]
+    except (InvalidOperation, KeyError):
+        return None
+
+
 def frontend_values(ctx: Context) -> Iterator[Problem]:
     frontend = ctx.section("frontend", FrontendSection)
     if frontend is None:
         return
+    amounts: dict[str, Decimal] = {}
     for field_name in ("cpu_request", "memory_request", "memory_limit"):
-        value = getattr(frontend, field_name)
-        if not RESOURCE_QUANTITY.match(value):
+        value = known(frontend, field_name)
+        if value is None:
+            continue
+        amount = quantity(value)
+        if amount is None:
             alias = FrontendSection.model_fields[field_name].alias
             yield Problem(
                 f"{NS}:frontend.{alias}", value, "not a Kubernetes quantity", "use values like 250m, 512Mi, 1Gi"
             )
+        else:
+            amounts[field_name] = amount
+    request, limit = amounts.get("memory_request"), amounts.get("memory_limit")
+    if request is not None and limit is not None and request > limit:
+        yield Problem(
+            f"{NS}:frontend.memoryRequest",
+            frontend.memory_request,
+            f"more than memoryLimit ({frontend.memory_limit}): Kubernetes refuses a request above its limit",
+            f"make memoryRequest <= memoryLimit, or raise memoryLimit to at least {frontend.memory_request}",
+        )
     if frontend.image is not None and (not frontend.image or " " in frontend.image):
         yield Problem(
             f"{NS}:frontend.image",

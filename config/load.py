@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from config import edge, serving
 from config.errors import ConfigError, Problem
 from config.naming import Names, label_value
+from config.partial import decode, did_you_mean, parse_partial
 from config.platform import PLATFORM
-from config.rules import NS, Context
+from config.rules import NS, Context, run_rule
 from config.schema import (
     ClusterSection,
     GpuPoolSection,
@@ -23,94 +24,173 @@ from config.schema import (
 )
 from config.settings import GpuPoolSettings, ModelSettings, Settings
 from stacks.accelerators import CATALOG
+from stacks.limits import LABEL_MAX_CHARS, MAX_LABELS
 from stacks.models import KNOWN_MODELS
+from stacks.regions import DEFAULT_REGION
 
 S = TypeVar("S", bound=BaseModel)
-# Keys that runbooks people copy from use, with what to do instead.
-KNOWN_MISTAKES: dict[tuple[str, str], str] = {
-    ("gateway", "routePort"): "remove it: an HTTPRoute to an InferencePool takes no port (54321 is Istio's "
-    "placeholder port, not a serving port)",
-    ("gateway", "port"): "remove it: the route reaches the InferencePool, whose targetPorts come from the model server",
-}
 # Every layer whose config this program reads.
 LAYERS = (PLATFORM, serving.SERVING, edge.EDGE)
 SECTIONS = {key: model for layer in LAYERS for key, model in layer.sections.items()}
 SCALARS = tuple(key for layer in LAYERS for key in layer.scalars)
+# Keys of the Google provider this program reads, and others people set on purpose (pulumi-gcp's config).
+GCP_KEYS = ("project", "region", "zone")
+GCP_PROVIDER_KEYS = frozenset(
+    {
+        *GCP_KEYS,
+        "credentials",
+        "accessToken",
+        "impersonateServiceAccount",
+        "impersonateServiceAccountDelegates",
+        "billingProject",
+        "userProjectOverride",
+        "requestTimeout",
+        "requestReason",
+        "scopes",
+        "defaultLabels",
+        "addTerraformAttributionLabel",
+        "terraformAttributionLabelAdditionStrategy",
+        "universeDomain",
+        "disableGooglePartnerName",
+        "googlePartnerName",
+    }
+)
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+# Labels the program sets itself on every resource: a user label may not replace them.
+PROGRAM_LABELS = ("app", "llmd-stack", "managed-by")
+# Secrets: values that must be set with `pulumi config set --secret` (hfToken's warning is __main__.py's).
+PLAIN_SECRET_WARNED = (edge.SECRET_KEY,)
 
 
-def _pydantic_problems(section: str, error: ValidationError) -> list[Problem]:
-    problems = []
-    for err in error.errors():
-        key = ".".join([f"{NS}:{section}", *(str(p) for p in err["loc"])])
-        if err["type"] == "extra_forbidden":
-            valid = ", ".join(f.alias or n for n, f in SECTIONS[section].model_fields.items())
-            hint = KNOWN_MISTAKES.get((section, str(err["loc"][-1])))
-            fix = f"{hint}; valid keys: {valid}" if hint else f"check the spelling; valid keys: {valid}"
-            problems.append(Problem(key, err["input"], "unknown key", fix))
-        else:
-            wanted = re.sub(r"^Input should be ", "", err["msg"])
-            problems.append(Problem(key, err["input"], f"invalid ({err['msg'].lower()})", f"make it {wanted}"))
-    return problems
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+def _present(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The config without keys that are set to nothing (`llmd:hfToken:` in YAML is not set, never 'None')."""
+    return {k: v for k, v in raw.items() if v is not None and v != ""}
 
 
 def _parse_sections(raw: Mapping[str, Any], problems: list[Problem]) -> dict[str, BaseModel | None]:
-    parsed: dict[str, BaseModel | None] = {}
-    for name, model in SECTIONS.items():
-        value = _decode(raw.get(f"{NS}:{name}", {}))
-        if not isinstance(value, dict):
-            problems.append(Problem(f"{NS}:{name}", value, "must be an object", f"write {name}: as a YAML mapping"))
-            parsed[name] = None
-            continue
-        try:
-            parsed[name] = model.model_validate(value)
-        except ValidationError as err:
-            problems += _pydantic_problems(name, err)
-            parsed[name] = None
-    return parsed
+    return {
+        name: parse_partial(model, decode(raw.get(f"{NS}:{name}", {})), f"{NS}:{name}", name, problems)
+        for name, model in SECTIONS.items()
+    }
 
 
 def _unknown_keys(raw: Mapping[str, Any]) -> list[Problem]:
-    known = set(SECTIONS) | set(SCALARS)
-    return [
-        Problem(key, "...", "unknown config key", f"check the spelling; valid keys: {', '.join(sorted(known))}")
-        for key in raw
-        if key.startswith(f"{NS}:") and key.split(":", 1)[1] not in known
-    ]
+    known = sorted(set(SECTIONS) | set(SCALARS))
+    problems = []
+    for key in raw:
+        namespace, _, name = str(key).partition(":")
+        if namespace == NS and name not in known:
+            guess = did_you_mean(name, known)
+            problems.append(
+                Problem(
+                    key,
+                    raw[key],
+                    "unknown config key",
+                    (f"did you mean {NS}:{guess}? " if guess else "check the spelling; ")
+                    + f"valid keys: {', '.join(known)}",
+                    secret=True,
+                )
+            )
+        elif namespace == "gcp" and name not in GCP_PROVIDER_KEYS:
+            guess = did_you_mean(name, GCP_KEYS)
+            if guess:
+                problems.append(
+                    Problem(
+                        key,
+                        raw[key],
+                        "not a key the Google provider reads",
+                        f"did you mean gcp:{guess}? (pulumi config rm {key}; pulumi config set gcp:{guess} ...)",
+                        secret=True,
+                    )
+                )
+        elif namespace not in (NS, "gcp") and name:
+            guess = did_you_mean(namespace, (NS, "gcp"))
+            if guess and guess != namespace:
+                problems.append(
+                    Problem(
+                        key,
+                        raw[key],
+                        f"namespace '{namespace}' is read by no provider or program",
+                        f"did you mean {guess}:{name}?",
+                        secret=True,
+                    )
+                )
+    return problems
+
+
+def _label_problem(key: str, value: Any) -> tuple[str, str] | None:
+    """Why `key: value` is not a GCP label, and the fix, or None."""
+    if not isinstance(value, str):
+        return ("the value is not text", f"quote it: {key}: '{value}'")
+    for what, text, pattern in (("key", key, LABEL_KEY), ("value", value, LABEL_VALUE)):
+        if pattern.match(text):
+            continue
+        if len(text) > LABEL_MAX_CHARS:
+            return (f"the {what} has {len(text)} characters", f"shorten it to at most {LABEL_MAX_CHARS}")
+        if what == "key" and not text:
+            return ("the key is empty", "give the label a key")
+        if text != text.lower() and pattern.match(text.lower()):
+            return (f"the {what} has capital letters", f"write it in lowercase: '{text.lower()}'")
+        if what == "key" and not text[0].isalpha():
+            return ("the key does not start with a letter", "start it with a lowercase letter")
+        bad = sorted({c for c in text if not re.match(r"[a-z0-9_-]", c)})
+        return (
+            f"the {what} holds {', '.join(repr(c) for c in bad)}",
+            "use only lowercase letters, digits, '-' and '_'",
+        )
+    return None
 
 
 def _labels(raw: Mapping[str, Any], stack: str, problems: list[Problem]) -> dict[str, str]:
     labels = {"app": "llm-d", "llmd-stack": label_value(stack), "managed-by": "pulumi"}
-    extra = _decode(raw.get(f"{NS}:labels", {}))
+    extra = decode(raw.get(f"{NS}:labels", {}))
     if not isinstance(extra, dict):
         problems.append(Problem(f"{NS}:labels", extra, "must be a mapping", "write labels: {team: ml}"))
         return labels
-    for key, value in extra.items():
-        if not LABEL_KEY.match(str(key)) or not LABEL_VALUE.match(str(value)):
-            problems.append(
-                Problem(f"{NS}:labels.{key}", value, "not a valid GCP label", "use lowercase letters, digits, - and _")
+    if len(extra) + len(labels) > MAX_LABELS:
+        problems.append(
+            Problem(
+                f"{NS}:labels",
+                f"{len(extra)} labels",
+                f"with the program's {len(labels)} labels, more than the {MAX_LABELS} a resource takes",
+                f"keep at most {MAX_LABELS - len(labels)} labels",
             )
+        )
+    for key, value in extra.items():
+        where = f"{NS}:labels.{key}"
+        if key in PROGRAM_LABELS:
+            problems.append(
+                Problem(
+                    where,
+                    value,
+                    f"the program sets this label itself ({key}={labels[key]}) to find and group its resources",
+                    "use another key, such as team or cost-center",
+                )
+            )
+            continue
+        reason = _label_problem(str(key), value)
+        if reason:
+            problems.append(Problem(where, value, f"not a valid GCP label: {reason[0]}", reason[1]))
         else:
             labels[str(key)] = str(value)
     return labels
 
 
-def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
-    """Validate the flat Pulumi config map (`namespace:key` -> value) of one stack."""
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def load_settings(raw: Mapping[str, Any], stack: str, secret_keys: Collection[str] | None = None) -> Settings:
+    """Validate the flat Pulumi config map (`namespace:key` -> value) of one stack.
+
+    `secret_keys`: the keys Pulumi holds as secrets, when known; secrets given in plain text are warned about.
+    """
+    raw = _present(raw)
     problems: list[Problem] = _unknown_keys(raw)
     sections = _parse_sections(raw, problems)
     labels = _labels(raw, stack, problems)
-    accelerator_name = raw.get(f"{NS}:accelerator") or (stack if stack in CATALOG else None)
+    accelerator_name = _text(raw.get(f"{NS}:accelerator")) or (stack if stack in CATALOG else None)
     if accelerator_name is None:
         problems.append(
             Problem(
@@ -120,12 +200,13 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
                 f"pulumi config set {NS}:accelerator <one of {', '.join(CATALOG)}>",
             )
         )
+    existing = f"{NS}:existingCluster" in raw
     ctx = Context(
         stack=stack,
         raw=raw,
         sections=sections,
-        project=raw.get("gcp:project"),
-        region=raw.get("gcp:region"),
+        project=_text(raw.get("gcp:project")),
+        region=_text(raw.get("gcp:region")) or (None if existing else DEFAULT_REGION),
         accelerator_name=accelerator_name,
         accelerator=CATALOG.get(accelerator_name or ""),
         model=_typed(sections["model"], ModelSection),
@@ -134,12 +215,18 @@ def load_settings(raw: Mapping[str, Any], stack: str) -> Settings:
         cluster=_typed(sections["cluster"], ClusterSection),
     )
     for rule in (rule for layer in LAYERS for rule in layer.rules):
-        if rule.__name__ == "accelerator_known" and accelerator_name is None:
-            continue
-        problems += rule(ctx)
+        problems += run_rule(rule, ctx)
     if problems:
         raise ConfigError(stack, problems)
-    return _resolve(ctx, sections, stack, labels)
+    settings = _resolve(ctx, sections, stack, labels)
+    if secret_keys is not None:
+        plain = tuple(
+            f"{NS}:{key} is stored in plain text: run pulumi config set --secret {NS}:{key} <value>"
+            for key in PLAIN_SECRET_WARNED
+            if f"{NS}:{key}" in raw and f"{NS}:{key}" not in secret_keys
+        )
+        settings = dataclasses.replace(settings, notices=settings.notices + plain)
+    return settings
 
 
 def _typed(value: BaseModel | None, cls: type[S]) -> S | None:
@@ -195,9 +282,21 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
 
 
 def settings_from_pulumi() -> Settings:
-    """Read the running Pulumi program's config (the only place that touches pulumi config)."""
+    """Read the running Pulumi program's config (the only place that touches pulumi config).
+
+    Secrets become secret Outputs here, as they are read: `serving.hf_token` and `edge.oauth_client_secret_output`.
+    """
     import pulumi
     from pulumi.runtime import config as runtime_config
 
     raw: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return load_settings(raw, pulumi.get_stack())
+    secret_keys = {key for key in raw if runtime_config.is_config_secret(key)}
+    settings = load_settings(raw, pulumi.get_stack(), secret_keys)
+    config = pulumi.Config(NS)
+    hf_token = config.get_secret("hfToken") if settings.serving.hf_token_set else None
+    oauth_secret = config.get_secret(edge.SECRET_KEY) if settings.edge.oauth_client_secret else None
+    return dataclasses.replace(
+        settings,
+        serving=dataclasses.replace(settings.serving, hf_token=hf_token),
+        edge=dataclasses.replace(settings.edge, oauth_client_secret_output=oauth_secret),
+    )

@@ -5,22 +5,41 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from config.errors import Problem
-from config.schema import ClusterSection, GpuPoolSection, ModelSection, NetworkSection, SystemPoolSection
+from config.partial import did_you_mean
+from config.schema import (
+    ClusterSection,
+    GpuPoolSection,
+    ModelSection,
+    NetworkSection,
+    SystemPoolSection,
+    UnknownValue,
+)
 from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile, batch_limits
+from stacks.limits import (
+    BROADEST_PUBLIC_AUTHORIZED_PREFIX,
+    DEFAULT_MAX_PODS_PER_NODE,
+    HF_NAME_MAX_CHARS,
+    NODES_PER_POOL_ZONE,
+    POD_SLICE_PREFIX,
+    REGIONAL_POOL_ZONES,
+)
 from stacks.models import KNOWN_MODELS
+from stacks.regions import REGIONS, ZONES, region_of_zone
+from stacks.regions import SOURCE as REGIONS_SOURCE
 from stacks.versions import GKE_FLOOR, gke_version_below_floor, gke_version_key
 
 NS = "llmd"
 REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+HF_PART = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$")
 S = TypeVar("S", bound=BaseModel)
 PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
@@ -40,6 +59,8 @@ class Context:
     network: NetworkSection | None
     gpu_pool: GpuPoolSection | None
     cluster: ClusterSection | None
+    # What a layer parsed once and several rules read (extraModels).
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def existing_cluster(self) -> bool:
@@ -93,6 +114,28 @@ class Context:
 Rule = Callable[[Context], Iterator[Problem]]
 
 
+def run_rule(rule: Rule, ctx: Context) -> list[Problem]:
+    """Every problem `rule` finds; it stops at the first value it reads that was itself invalid (already reported),
+    so no problem is judged on a default the user did not choose."""
+    found: list[Problem] = []
+    try:
+        for problem in rule(ctx):
+            found.append(problem)
+    except UnknownValue:
+        pass  # noqa: SIM105 - keep what the rule found before it stopped
+    return found
+
+
+def known(section: Any, name: str) -> Any:
+    """`section.name`, or None when the section is missing or that value was invalid."""
+    if section is None:
+        return None
+    try:
+        return getattr(section, name)
+    except UnknownValue:
+        return None
+
+
 def project_and_region(ctx: Context) -> Iterator[Problem]:
     if ctx.existing_cluster:
         return  # no GCP resources at all
@@ -107,18 +150,20 @@ def project_and_region(ctx: Context) -> Iterator[Problem]:
         )
     if not ctx.region:
         yield Problem("gcp:region", ctx.region, "no region is set", "pulumi config set gcp:region us-central1")
-    elif not REGION.match(ctx.region):
+    elif ctx.region not in ZONES:
         zone_hint = re.match(r"^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$", ctx.region)
-        fix = (
-            f"that is a zone; use its region '{zone_hint.group(1)}'"
-            if zone_hint
-            else "use a GCP region name such as us-central1 or europe-west4"
-        )
+        guess = did_you_mean(ctx.region, REGIONS)
+        if zone_hint and zone_hint.group(1) in ZONES:
+            fix = f"that is a zone; use its region '{zone_hint.group(1)}'"
+        elif guess:
+            fix = f"did you mean '{guess}'? Regions: {', '.join(REGIONS)}"
+        else:
+            fix = f"use one of the Compute Engine regions ({REGIONS_SOURCE}): {', '.join(REGIONS)}"
         yield Problem("gcp:region", ctx.region, "not a GCP region", fix)
 
 
 def accelerator_known(ctx: Context) -> Iterator[Problem]:
-    if ctx.accelerator is None:
+    if ctx.accelerator is None and ctx.accelerator_name is not None:
         yield Problem(
             f"{NS}:accelerator",
             ctx.accelerator_name,
@@ -188,6 +233,24 @@ def capacity_supported(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _node_limit(key: str, max_nodes: int, zones: int) -> Iterator[Problem]:
+    limit = NODES_PER_POOL_ZONE * zones
+    if max_nodes > limit:
+        yield Problem(
+            key,
+            max_nodes,
+            f"GKE allows at most {NODES_PER_POOL_ZONE} nodes per zone in a node pool, and this pool spans {zones} "
+            f"zone(s): at most {limit} nodes",
+            f"use maxNodes <= {limit} (a pool that large also needs the GPU quota; this is the pool's total over "
+            "its zones)",
+        )
+
+
+def _gpu_zone_count(ctx: Context, pool: GpuPoolSection) -> int:
+    catalog_zones = ctx.accelerator.zones_by_region.get(ctx.region or "", ()) if ctx.accelerator else ()
+    return len(set(pool.zones)) or len(catalog_zones) or REGIONAL_POOL_ZONES
+
+
 def pool_size(ctx: Context) -> Iterator[Problem]:
     pool, model, gpus = ctx.gpu_pool, ctx.model, ctx.gpus_per_node
     if pool is None:
@@ -199,15 +262,35 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
             f"more than maxNodes ({pool.max_nodes})",
             "make minNodes <= maxNodes",
         )
-    if ctx.region:
+    yield from _node_limit(f"{NS}:gpuPool.maxNodes", pool.max_nodes, _gpu_zone_count(ctx, pool))
+    if ctx.region and ctx.region in ZONES:
+        offered = ctx.accelerator.zones_by_region.get(ctx.region) if ctx.accelerator else None
         for zone in pool.zones:
-            if not re.fullmatch(re.escape(ctx.region) + r"-[a-z]", zone):
+            if zone not in ZONES[ctx.region]:
+                other = region_of_zone(zone)
                 yield Problem(
                     f"{NS}:gpuPool.zones",
                     zone,
-                    f"not a zone of region {ctx.region}",
-                    f"use zones such as {ctx.region}-a where the accelerator is offered",
+                    f"a zone of {other}, not of region {ctx.region}" if other else f"not a zone of region {ctx.region}",
+                    f"use zones of {ctx.region}"
+                    + (
+                        f" that offer the accelerator: {', '.join(offered)}"
+                        if offered
+                        else f": {', '.join(ZONES[ctx.region])}"
+                    ),
                 )
+            elif offered is not None and ctx.accelerator is not None and ctx.accelerator.is_gpu and zone not in offered:
+                yield Problem(
+                    f"{NS}:gpuPool.zones",
+                    zone,
+                    f"{zone} does not offer {ctx.accelerator.gke_accelerator} "
+                    f"(the catalog lists {', '.join(offered)}); "
+                    "GKE refuses a pool with a zone that lacks its GPU",
+                    f"use {', '.join(offered)}, or check gcloud compute accelerator-types list "
+                    f'--filter="name={ctx.accelerator.gke_accelerator} AND zone:{zone}"',
+                )
+    for zone in sorted({z for z in pool.zones if pool.zones.count(z) > 1}):
+        yield Problem(f"{NS}:gpuPool.zones", zone, "listed more than once", "list each zone once")
     if model is None or gpus is None:
         return
     needed = model.replicas * model.tensor_parallel_size
@@ -223,7 +306,7 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
 
 def gpu_zones(ctx: Context) -> Iterator[Problem]:
     acc, pool = ctx.accelerator, ctx.gpu_pool
-    if acc is None or pool is None or not acc.is_gpu or pool.zones or not REGION.match(ctx.region or ""):
+    if acc is None or pool is None or not acc.is_gpu or pool.zones or (ctx.region or "") not in ZONES:
         return
     lookup = f'gcloud compute accelerator-types list --filter="name={acc.gke_accelerator} AND zone~{ctx.region}"'
     if ctx.capacity == "reservation":
@@ -269,6 +352,7 @@ def system_pool(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             f"{NS}:systemPool.maxNodes", pool.max_nodes, "the system pool runs the endpoint picker", "use 1 or more"
         )
+    yield from _node_limit(f"{NS}:systemPool.maxNodes", pool.max_nodes, REGIONAL_POOL_ZONES)
 
 
 def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
@@ -291,14 +375,29 @@ def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
         )
 
 
-def model_name(ctx: Context) -> Iterator[Problem]:
-    if ctx.model is not None and not HF_ID.match(ctx.model.name):
-        yield Problem(
-            f"{NS}:model.name",
-            ctx.model.name,
-            "not a Hugging Face model id",
-            "use <organisation>/<model>, for example Qwen/Qwen3-0.6B",
+def hf_id_problem(name: str) -> tuple[str, str] | None:
+    """Why `name` is not a Hugging Face model id (huggingface_hub's validate_repo_id rules), and the fix."""
+    example = "use <organisation>/<model>, for example Qwen/Qwen3-0.6B"
+    if not HF_ID.match(name) and name.count("/") != 1:
+        return "not a Hugging Face model id", example
+    org, _, repo = name.partition("/")
+    if len(repo) > HF_NAME_MAX_CHARS:
+        return (
+            f"the model part has {len(repo)} characters; Hugging Face allows at most {HF_NAME_MAX_CHARS}",
+            f"use the model's id as Hugging Face shows it (at most {HF_NAME_MAX_CHARS} characters after the '/')",
         )
+    for part in (org, repo):
+        if not HF_PART.match(part) or "--" in part or ".." in part:
+            return "not a Hugging Face model id", example + " (letters, digits, '-', '_' and '.'; no '--' or '..')"
+    return None
+
+
+def model_name(ctx: Context) -> Iterator[Problem]:
+    if ctx.model is None:
+        return
+    problem = hf_id_problem(ctx.model.name)
+    if problem:
+        yield Problem(f"{NS}:model.name", ctx.model.name, *problem)
 
 
 def model_fits(ctx: Context) -> Iterator[Problem]:
@@ -375,7 +474,11 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
     if ctx.network is None:
         return
     parsed: dict[str, ipaddress.IPv4Network] = {}
-    for field_name, value in ctx.network.model_dump(by_alias=True).items():
+    for name, info in NetworkSection.model_fields.items():
+        field_name = info.alias or name
+        value = known(ctx.network, name)
+        if value is None:
+            continue
         key = f"{NS}:network.{field_name}"
         net, problem = _network(value, key)
         if problem:
@@ -403,6 +506,9 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
     master = parsed.get("masterCidr")
     if master is not None and master.prefixlen != 28:
         yield Problem(f"{NS}:network.masterCidr", str(master), "GKE needs a /28 for the control plane", "use a /28")
+    pods = parsed.get("podCidr")
+    if pods is not None:
+        yield from _pod_range(ctx, pods)
     proxy = parsed.get("proxyOnlyCidr")
     if proxy is not None and proxy.prefixlen > 26:
         yield Problem(
@@ -411,6 +517,30 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
             "too small for the regional Envoy proxies",
             "use a /26 or larger (Google recommends /23)",
         )
+
+
+def _pod_range(ctx: Context, pods: ipaddress.IPv4Network) -> Iterator[Problem]:
+    """Each node takes a /24 of the Pod range: the range must hold every node both pools can grow to."""
+    # Each pool at most at GKE's cap (a maximum above it is its own problem).
+    gpu_max = known(ctx.gpu_pool, "max_nodes")
+    gpu_zones = known(ctx.gpu_pool, "zones")
+    if gpu_max and gpu_zones is not None and ctx.gpu_pool is not None:
+        gpu_max = min(gpu_max, NODES_PER_POOL_ZONE * _gpu_zone_count(ctx, ctx.gpu_pool))
+    system_max = known(ctx.section("systemPool", SystemPoolSection), "max_nodes")
+    if system_max:
+        system_max = min(system_max, NODES_PER_POOL_ZONE * REGIONAL_POOL_ZONES)
+    nodes = (gpu_max or 0) + (system_max or 0) or 1
+    room = 2 ** max(0, POD_SLICE_PREFIX - pods.prefixlen) if pods.prefixlen <= POD_SLICE_PREFIX else 0
+    if room >= nodes:
+        return
+    need = POD_SLICE_PREFIX - max(0, (nodes - 1).bit_length())
+    yield Problem(
+        f"{NS}:network.podCidr",
+        str(pods),
+        f"a /{pods.prefixlen} holds {pods.num_addresses} addresses, but GKE gives each node a /{POD_SLICE_PREFIX} of "
+        f"the Pod range ({DEFAULT_MAX_PODS_PER_NODE} Pods per node), and the pools can grow to {nodes} node(s)",
+        f"use a /{need} or larger (the default is 10.16.0.0/14)",
+    )
 
 
 def control_plane_access(ctx: Context) -> Iterator[Problem]:
@@ -423,6 +553,19 @@ def control_plane_access(ctx: Context) -> Iterator[Problem]:
             yield problem
         elif net is not None and net.prefixlen == 0:
             yield Problem(key, entry.cidr, "opens the control plane to the whole internet", "list your own ranges")
+        elif (
+            net is not None
+            and net.prefixlen < BROADEST_PUBLIC_AUTHORIZED_PREFIX
+            and not any(net.subnet_of(p) for p in PRIVATE_RANGES)
+        ):
+            share = net.num_addresses / 2**32
+            yield Problem(
+                key,
+                entry.cidr,
+                f"a public /{net.prefixlen} is {share:.1%} of all IPv4 addresses: it opens the control plane to "
+                "much of the internet",
+                f"list your own ranges (a /{BROADEST_PUBLIC_AUTHORIZED_PREFIX} or narrower), or use apiEndpoint dns",
+            )
     if ctx.cluster.api_endpoint == "ip" and not ctx.cluster.master_authorized_networks:
         yield Problem(
             f"{NS}:cluster.apiEndpoint",

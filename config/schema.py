@@ -6,14 +6,28 @@ catalog live in `config.rules`, so every problem is reported in one pass.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
+class UnknownValue(Exception):  # noqa: N818 - not an error: a rule stops at a value the user got wrong
+    """Raised when a rule reads a field whose given value was invalid (and is already reported)."""
+
+
 class Section(BaseModel):
+    """A config section. One parsed from partly invalid input lacks its invalid fields: reading one raises
+    `UnknownValue`, so a rule stops there instead of judging a default the user did not choose."""
+
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in type(self).model_fields:
+                raise UnknownValue(name)
+            return super().__getattr__(name)
 
 
 class ModelSection(Section):
@@ -39,7 +53,7 @@ class GpuPoolSection(Section):
     machine_type: str | None = None
     gpus_per_node: int | None = Field(default=None, ge=1)
     min_nodes: int = Field(default=0, ge=0)
-    max_nodes: int = Field(default=2, ge=0)
+    max_nodes: int = Field(default=2, ge=0)  # in total over the pool's zones; at most NODES_PER_POOL_ZONE per zone
     capacity: Capacity | None = None  # None: the accelerator profile's default
     reservation: str | None = None
     zones: list[str] = Field(default_factory=list)

@@ -12,24 +12,34 @@ Keys (namespace `llmd`):
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field
 
 from config.errors import Problem
 from config.layers import Layer
 from config.naming import dns_label
-from config.rules import NS, Context, model_fits, model_name, tensor_parallel_fits_node
+from config.partial import decode, parse_partial
+from config.rules import NS, Context, known, model_fits, model_name, run_rule, tensor_parallel_fits_node
 from config.schema import ModelSection, Section
+from stacks.limits import K8S_LABEL_MAX_CHARS, MAX_BACKEND_TIMEOUT_S
 from stacks.models import KNOWN_MODELS, ModelFacts
 from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
 from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
 from stacks.versions import PINNED
+
+if TYPE_CHECKING:
+    import pulumi
+
+BACKEND_TIMEOUT_WHY = (
+    "Google does not recommend backend service timeouts above 24 hours (load-balancing/docs/https#timeout-bes): "
+    "its proxies restart for maintenance"
+)
+K8S_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
 class PluginSection(Section):
@@ -46,12 +56,17 @@ class SchedulerSection(Section):
 
 class GatewaySection(Section):
     class_name: str | None = None  # None: gke-l7-rilb on GKE, istio on an existing cluster
-    timeout_seconds: int = Field(default=DEFAULT_BACKEND_TIMEOUT_S, ge=MIN_BACKEND_TIMEOUT_S)
+    timeout_seconds: int = Field(
+        default=DEFAULT_BACKEND_TIMEOUT_S,
+        ge=MIN_BACKEND_TIMEOUT_S,
+        le=MAX_BACKEND_TIMEOUT_S,
+        json_schema_extra={"why": BACKEND_TIMEOUT_WHY},
+    )
 
 
 class ExistingClusterSection(Section):
-    context: str | None = None  # None: the kubeconfig's current context
-    kubeconfig: str | None = None  # a path; None: $KUBECONFIG or ~/.kube/config
+    context: str | None = None  # required when existingCluster is set: never the kubeconfig's current context
+    kubeconfig: str | None = None  # a path (never the contents); None: $KUBECONFIG or ~/.kube/config
     namespace: str = NAMESPACE
     node_selector: dict[str, str] = Field(default_factory=dict)
     # Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has none: a
@@ -70,7 +85,6 @@ SECTIONS: dict[str, type[Section]] = {
     "existingCluster": ExistingClusterSection,
 }
 SCALARS = ("hfToken", "extraModels")
-_EXTRA_MODELS = TypeAdapter(list[ExtraModelSection])
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -112,6 +126,8 @@ class ServingSettings:
     hf_token_set: bool = False
     extra_models: tuple[ServedModel, ...] = ()
     existing_cluster: ExistingClusterSettings | None = None
+    # The Hugging Face token as a secret Output, set by settings_from_pulumi when hfToken is set (None offline).
+    hf_token: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
 
 
 # ------------------------------------------------------------------------------------------------- rules
@@ -207,28 +223,32 @@ def gateway_class(ctx: Context) -> Iterator[Problem]:
 
 
 def _extra_models(ctx: Context) -> tuple[list[ExtraModelSection] | None, list[Problem]]:
-    value = ctx.raw.get(f"{NS}:extraModels")
+    """extraModels, parsed once per config: each entry as far as it is valid, and what is wrong with the rest."""
+    if "extraModels" in ctx.cache:
+        return ctx.cache["extraModels"]
+    value = decode(ctx.raw.get(f"{NS}:extraModels"))
+    problems: list[Problem] = []
+    models: list[ExtraModelSection] | None
     if value is None:
-        return [], []
-    if isinstance(value, str):
-        with contextlib.suppress(json.JSONDecodeError):
-            value = json.loads(value)
-    try:
-        return _EXTRA_MODELS.validate_python(value), []
-    except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
-            problems.append(
-                Problem(
-                    f"{NS}:extraModels{path}",
-                    e.get("input"),
-                    e["msg"].lower(),
-                    "write extraModels as a list of {name, replicas, maxModelLen, gpuMemoryUtilization, "
-                    "tensorParallelSize}",
-                )
+        models = []
+    elif not isinstance(value, list):
+        problems.append(
+            Problem(
+                f"{NS}:extraModels",
+                value,
+                "must be a list",
+                "write extraModels as a list of {name, replicas, maxModelLen, gpuMemoryUtilization, "
+                "tensorParallelSize}",
             )
-        return None, problems
+        )
+        models = None
+    else:
+        models = [
+            parse_partial(ExtraModelSection, entry, f"{NS}:extraModels[{i}]", "extraModels", problems)
+            for i, entry in enumerate(value)
+        ]
+    ctx.cache["extraModels"] = (models, problems)
+    return models, problems
 
 
 def extra_models(ctx: Context) -> Iterator[Problem]:
@@ -236,17 +256,21 @@ def extra_models(ctx: Context) -> Iterator[Problem]:
     yield from problems
     if not models:
         return
-    slugs = {model_slug(ctx.model.name): f"{NS}:model"} if ctx.model else {}
+    primary_name = known(ctx.model, "name")
+    slugs = {model_slug(primary_name): f"{NS}:model"} if primary_name else {}
     for i, extra in enumerate(models):
         key = f"{NS}:extraModels[{i}]"
         # The platform's per-model rules, run on this entry, with the keys pointing at it.
         for rule in (model_name, tensor_parallel_fits_node, model_fits):
-            for p in rule(dataclasses.replace(ctx, model=extra)):
+            for p in run_rule(rule, dataclasses.replace(ctx, model=extra)):
                 yield dataclasses.replace(p, key=p.key.replace(f"{NS}:model", key))
-        slug = model_slug(extra.name)
+        name = known(extra, "name")
+        if name is None:
+            continue
+        slug = model_slug(name)
         if slug in slugs:
             yield Problem(
-                f"{key}.name", extra.name, f"its pool name '{slug}' is taken by {slugs[slug]}", "serve each model once"
+                f"{key}.name", name, f"its pool name '{slug}' is taken by {slugs[slug]}", "serve each model once"
             )
         slugs[slug] = key
     pool, gpus = ctx.gpu_pool, ctx.gpus_per_node
@@ -269,9 +293,11 @@ def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
     if ctx.raw.get(f"{NS}:hfToken"):
         return
     models, _ = _extra_models(ctx)
-    names = [("model.name", ctx.model.name)] if ctx.model else []
-    names += [(f"extraModels[{i}].name", m.name) for i, m in enumerate(models or [])]
+    names = [("model.name", known(ctx.model, "name"))]
+    names += [(f"extraModels[{i}].name", known(m, "name")) for i, m in enumerate(models or [])]
     for key, name in names:
+        if name is None:
+            continue
         facts = KNOWN_MODELS.get(name)
         if facts is not None and facts.gated:
             yield Problem(
@@ -287,16 +313,67 @@ def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
 CONTEXT_PLACEHOLDER = "<your-kube-context>"
 
 
+def looks_like_kubeconfig_contents(value: str) -> bool:
+    """Contents pasted where a path belongs: several lines, or YAML/JSON that a kubeconfig starts with."""
+    text = value.strip()
+    return "\n" in text or text.startswith(("{", "apiVersion", "kind:", "clusters:")) or "client-key-data" in text
+
+
+def namespace_problem(name: str) -> tuple[str, str] | None:
+    """Why `name` is not a Kubernetes namespace name (an RFC 1123 label), and a fix that says what to change."""
+    if K8S_LABEL.match(name) and len(name) <= K8S_LABEL_MAX_CHARS:
+        return None
+    if len(name) > K8S_LABEL_MAX_CHARS:
+        return f"{len(name)} characters; a namespace name holds at most {K8S_LABEL_MAX_CHARS}", (
+            f"shorten it to {K8S_LABEL_MAX_CHARS} characters or fewer"
+        )
+    suggestion = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]+", "-", name.lower())).strip("-")
+    wrong = []
+    if name != name.lower():
+        wrong.append("capital letters")
+    if re.search(r"[^A-Za-z0-9-]", name):
+        wrong.append("characters other than letters, digits and '-'")
+    if name[:1] == "-" or name[-1:] == "-":
+        wrong.append("a '-' at an end")
+    reason = "not an RFC 1123 label" + (f" ({', '.join(wrong)})" if wrong else "")
+    fix = "use lowercase letters, digits and '-', starting and ending with a letter or digit"
+    return reason, fix + (f", such as '{suggestion}'" if suggestion and K8S_LABEL.match(suggestion) else "")
+
+
 def existing_cluster_context(ctx: Context) -> Iterator[Problem]:
     existing = ctx.section("existingCluster", ExistingClusterSection)
     if existing is None or not ctx.existing_cluster:
         return
-    if existing.context is not None and ("<" in existing.context or ">" in existing.context):
+    key = f"{NS}:existingCluster"
+    set_context = f"pulumi config set --path {key}.context <a name from kubectl config get-contexts>"
+    kubeconfig = known(existing, "kubeconfig")
+    if kubeconfig and looks_like_kubeconfig_contents(kubeconfig):
         yield Problem(
-            f"{NS}:existingCluster.context",
-            existing.context,
+            f"{key}.kubeconfig",
+            kubeconfig,
+            "holds a kubeconfig's contents (credentials) instead of a path: they would be stored in plain text",
+            "save it to a file (chmod 600) and give that file's path, or remove the key to use $KUBECONFIG or "
+            "~/.kube/config",
+            secret=True,
+        )
+    namespace = known(existing, "namespace")
+    reason = namespace_problem(namespace) if isinstance(namespace, str) else None
+    if reason:
+        yield Problem(f"{key}.namespace", namespace, *reason)
+    context = existing.context
+    if context is None:
+        yield Problem(
+            f"{key}.context",
+            None,
+            "not set: the stack would deploy to whatever context kubectl happens to be using",
+            set_context,
+        )
+    elif "<" in context or ">" in context:
+        yield Problem(
+            f"{key}.context",
+            context,
             "still the placeholder: the stack would deploy to a context that does not exist",
-            "pulumi config set --path llmd:existingCluster.context <a name from kubectl config get-contexts>",
+            set_context,
         )
 
 

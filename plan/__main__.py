@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from config.errors import ConfigError, with_lines
+from config.stackfile import read_stack_file
 from plan.diff import diff_configs, render
 from plan.render import table
 from plan.runner import PlanError, load_config_file, plan_stack, run_plan, stack_file
@@ -55,6 +57,17 @@ def _diff(base: str, changed: Path, output: str) -> int:
     return 0
 
 
+def _located(message: str, path: Path | None) -> str:
+    """The program's config problems with the stack file's name and the line of each key, where known."""
+    if path is None or not path.is_file():
+        return message
+    try:
+        lines = read_stack_file(path)
+    except ConfigError:
+        return message  # the file's own problems already name it and their lines
+    return with_lines(message, path.name, lines.line_of)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plan", description="Offline plan of a stack: no CLI, cloud or network.")
     parser.add_argument("--stack", default="dev")
@@ -67,17 +80,21 @@ def main(argv: list[str] | None = None) -> int:
         "replace or delete",
     )
     args = parser.parse_args(argv)
+    source: Path | None = None
     try:
         if args.diff_base:
             if not args.config:
                 raise PlanError("--diff-base needs --config <changed config file> (make plan-diff CONFIG=...)", 0)
+            source = args.config
             return _diff(args.diff_base, args.config, args.format)
         if args.config:
+            source = args.config
             plan = run_plan(_stack_from_path(args.config), _config_of(args.config))
         else:
+            source = stack_file(args.stack)
             plan = plan_stack(args.stack)
     except PlanError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_located(str(error), source)}", file=sys.stderr)
         return 2
     if args.format == "json":
         json.dump(plan.document(), sys.stdout, indent=2, sort_keys=False)

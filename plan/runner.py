@@ -17,8 +17,9 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from config import load_settings
+from config import ConfigError, load_settings
 from config.serving import CONTEXT_PLACEHOLDER
+from config.stackfile import read_stack_file
 from plan.estimates import estimates
 from plan.mocks import PlanMocks, RecordingMonitor, Registration
 
@@ -118,10 +119,11 @@ def stack_names() -> list[str]:
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text()) or {}
-    if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
-        raise PlanError(f"{path.name}: expected a mapping with a 'config:' section (Pulumi.<stack>.yaml format)", 0)
-    return document.get("config") or {}
+    """The `config:` mapping of a stack file; any problem with the file itself is a `PlanError` naming it."""
+    try:
+        return read_stack_file(path).config
+    except ConfigError as error:
+        raise PlanError(str(error), 0) from None
 
 
 def _run_program() -> None:

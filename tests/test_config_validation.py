@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from config import ConfigError, load_settings
 from plan.runner import run_plan
-from tests.refusal import BASE, assert_refused
+from tests.refusal import BASE, assert_config_refused, assert_refused, problems_of
 
 CASES = [
     ("unknown accelerator", "dev", {"llmd:accelerator": "nvidia-h200"}, "llmd:accelerator", "nvidia-rtx-pro"),
@@ -260,3 +262,195 @@ def test_every_catalog_default_passes_the_fit_check():
     for name in CATALOG:
         settings = load_settings({**BASE, "llmd:model": '{"replicas": 1}'}, name)
         assert settings.accelerator.name == name
+
+
+# ---- closer checks: values that were accepted although wrong ---------------------------------------------------
+
+CLOSER = [
+    (
+        "node pool maximum of 100000",
+        "nvidia-l4",
+        {"llmd:gpuPool": {"maxNodes": 100000}},
+        "llmd:gpuPool.maxNodes",
+        "maxNodes <= 3000",
+    ),
+    (
+        "single-zone pool above 1000 nodes",
+        "nvidia-rtx-pro",
+        {"llmd:gpuPool": {"maxNodes": 1001}},
+        "llmd:gpuPool.maxNodes",
+        "maxNodes <= 1000",
+    ),
+    (
+        "system pool of 5000 nodes",
+        "nvidia-l4",
+        {"llmd:systemPool": {"maxNodes": 5000}},
+        "llmd:systemPool.maxNodes",
+        "maxNodes <= 3000",
+    ),
+    ("a /28 pod range", "nvidia-l4", {"llmd:network": {"podCidr": "10.16.0.0/28"}}, "llmd:network.podCidr", "a /21"),
+    ("a misspelled region", "nvidia-l4", {"gcp:region": "us-centrall1"}, "gcp:region", "did you mean 'us-central1'"),
+    ("a region that does not exist", "nvidia-l4", {"gcp:region": "mars-north9"}, "gcp:region", "europe-west4"),
+    (
+        "a zone without the accelerator",
+        "nvidia-rtx-pro",
+        {"llmd:gpuPool": {"zones": ["us-central1-a"]}},
+        "llmd:gpuPool.zones",
+        "use us-central1-b",
+    ),
+    (
+        "a zone that does not exist",
+        "nvidia-l4",
+        {"llmd:gpuPool": {"zones": ["us-central1-z"]}},
+        "llmd:gpuPool.zones",
+        "us-central1-a, us-central1-b, us-central1-c",
+    ),
+    (
+        "a 100-character model name",
+        "nvidia-l4",
+        {"llmd:model": {"name": "example-org/" + "a" * 100}},
+        "llmd:model.name",
+        "at most 96 characters",
+    ),
+    (
+        "a model id with '--'",
+        "nvidia-l4",
+        {"llmd:model": {"name": "example--org/model"}},
+        "llmd:model.name",
+        "no '--'",
+    ),
+    (
+        "an authorised network of 0.0.0.0/1",
+        "nvidia-l4",
+        {"llmd:cluster": {"apiEndpoint": "ip", "masterAuthorizedNetworks": [{"cidr": "0.0.0.0/1"}]}},
+        "llmd:cluster.masterAuthorizedNetworks",
+        "your own ranges",
+    ),
+    (
+        "a user label replacing the program's",
+        "nvidia-l4",
+        {"llmd:labels": {"app": "chat"}},
+        "llmd:labels.app",
+        "use another key",
+    ),
+    (
+        "a label value too long (lowercase already)",
+        "nvidia-l4",
+        {"llmd:labels": {"team": "a" * 64}},
+        "llmd:labels.team",
+        "shorten it to at most 63",
+    ),
+    (
+        "a label value in capitals",
+        "nvidia-l4",
+        {"llmd:labels": {"team": "ML"}},
+        "llmd:labels.team",
+        "lowercase: 'ml'",
+    ),
+    (
+        "a release channel in lowercase",
+        "nvidia-l4",
+        {"llmd:cluster": {"releaseChannel": "rapid"}},
+        "llmd:cluster.releaseChannel",
+        "write it as 'RAPID'",
+    ),
+    (
+        "replicas as a word",
+        "nvidia-l4",
+        {"llmd:model": {"replicas": "two"}},
+        "llmd:model.replicas",
+        "use a number such as 2",
+    ),
+    ("a misspelled gcp key", "nvidia-l4", {"gcp:regoin": "europe-west4"}, "gcp:regoin", "did you mean gcp:region"),
+    (
+        "a misspelled llmd key",
+        "nvidia-l4",
+        {"llmd:gpuPol": {"maxNodes": 2}},
+        "llmd:gpuPol",
+        "did you mean llmd:gpuPool",
+    ),
+    ("a misspelled namespace", "nvidia-l4", {"lmd:model": {"replicas": 1}}, "lmd:model", "did you mean llmd:model"),
+]
+
+
+@pytest.mark.parametrize(("stack", "config", "key", "fix"), [c[1:] for c in CLOSER], ids=[c[0] for c in CLOSER])
+def test_closer_check_names_the_key_with_its_fix(stack, config, key, fix):
+    assert_config_refused(stack, config, key, fix)
+
+
+def test_enum_messages_keep_pydantic_case_and_the_length_fix_is_not_a_case_fix():
+    problems = {
+        p.key: p
+        for p in problems_of(
+            "nvidia-l4", {"llmd:cluster": {"releaseChannel": "rapid"}, "llmd:labels": {"team": "a" * 64}}
+        )
+    }
+    assert "Input should be 'RAPID', 'REGULAR' or 'STABLE'" in problems["llmd:cluster.releaseChannel"].message
+    assert "lowercase" not in problems["llmd:labels.team"].fix
+
+
+def test_a_number_fix_names_a_number_not_the_parser():
+    [problem] = problems_of("nvidia-l4", {"llmd:model": {"replicas": "two"}})
+    assert str(problem).endswith("Fix: use a number such as 2")
+    assert "unable to parse" not in str(problem)
+
+
+def test_a_misspelled_top_level_key_is_not_reported_as_a_missing_one():
+    problems = problems_of("nvidia-l4", {"gcp:regoin": "europe-west4"})
+    assert [p.key for p in problems] == ["gcp:regoin"]
+
+
+def test_region_defaults_to_us_central1_as_the_readme_and_pulumi_yaml_say():
+    import yaml
+
+    from stacks.regions import DEFAULT_REGION
+
+    settings = load_settings({"gcp:project": "my-project-1"}, "nvidia-l4")
+    assert settings.region == DEFAULT_REGION == "us-central1"
+    project = yaml.safe_load(open("Pulumi.yaml").read())  # noqa: SIM115
+    assert project["template"]["config"]["gcp:region"]["default"] == DEFAULT_REGION
+
+
+def test_authorised_networks_narrower_than_a_slash_8_or_private_are_accepted():
+    nets = [{"cidr": "8.0.0.0/8"}, {"cidr": "10.0.0.0/8"}, {"cidr": "203.0.113.0/24"}]
+    settings = load_settings(
+        {**BASE, "llmd:cluster": json.dumps({"apiEndpoint": "ip", "masterAuthorizedNetworks": nets})}, "nvidia-l4"
+    )
+    assert len(settings.cluster.master_authorized_networks) == 3
+
+
+def test_every_catalog_zone_list_names_real_zones_of_its_region():
+    from stacks.accelerators import CATALOG
+    from stacks.regions import ZONES
+
+    for profile in CATALOG.values():
+        for region, zones in profile.zones_by_region.items():
+            assert set(zones) <= set(ZONES[region]), (profile.name, region)
+
+
+# ---- every rule runs on whatever parsed --------------------------------------------------------------------------
+
+
+def test_a_type_error_in_a_section_does_not_skip_its_other_checks():
+    problems = problems_of("nvidia-l4", {"llmd:model": {"replicas": "two", "name": "qwen3"}})
+    assert {p.key for p in problems} == {"llmd:model.replicas", "llmd:model.name"}
+
+
+def test_a_misspelled_key_makes_no_false_problem_from_the_default_it_left():
+    # maxNode is not maxNodes: the pool's default of 2 nodes is not what the user chose, so 4 replicas are not
+    # judged against it.
+    problems = problems_of("nvidia-l4", {"llmd:gpuPool": {"maxNode": 4}, "llmd:model": {"replicas": 4}})
+    assert [p.key for p in problems] == ["llmd:gpuPool.maxNode"]
+    assert "did you mean maxNodes?" in problems[0].fix
+
+
+def test_a_section_that_is_a_list_is_named_and_other_sections_are_still_checked():
+    problems = problems_of("nvidia-l4", {"llmd:model": [{"name": "x"}], "llmd:network": {"podCidr": "8.8.0.0/14"}})
+    assert {p.key for p in problems} == {"llmd:model", "llmd:network.podCidr"}
+
+
+def test_list_indices_are_printed_in_brackets():
+    [problem] = problems_of(
+        "nvidia-l4", {"llmd:scheduler": {"profile": "custom", "plugins": [{"type": "queue-scorer", "weight": "x"}]}}
+    )
+    assert problem.key == "llmd:scheduler.plugins[0].weight"

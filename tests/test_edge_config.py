@@ -13,7 +13,7 @@ from config import ConfigError, load_settings
 from config.edge import SUFFIX_HEX, endpoints_base, endpoints_host, endpoints_label, member_problem
 from config.naming import dns_label
 from tests.planview import GKE_STACKS
-from tests.refusal import BASE, assert_refused
+from tests.refusal import BASE, assert_config_refused, assert_refused, problems_of
 
 DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 
@@ -194,3 +194,58 @@ def test_duplicate_members_are_named():
         "user:a@example.com",
         "listed more than once",
     )
+
+
+def test_frontend_memory_request_above_its_limit_is_refused():
+    assert_config_refused(
+        "nvidia-l4",
+        {"llmd:frontend": {"memoryRequest": "2Gi", "memoryLimit": "1Gi"}},
+        "llmd:frontend.memoryRequest",
+        "memoryRequest <= memoryLimit",
+    )
+    # Units differ, amounts compare: 1024Mi is 1Gi.
+    assert (
+        _load({"llmd:frontend": {"memoryRequest": "1024Mi", "memoryLimit": "1Gi"}}).edge.frontend.memory_limit == "1Gi"
+    )
+
+
+def test_an_invalid_iap_section_makes_no_false_oauth_problem():
+    # members is not a list, but the client id is set and valid: no "secret without its client id".
+    problems = problems_of(
+        "nvidia-l4",
+        {
+            "llmd:iap": {"members": "domain:example.com", "oauthClientId": "1-abc.apps.googleusercontent.com"},
+            "llmd:iapOauthClientSecret": "s3cret",
+        },
+    )
+    assert [p.key for p in problems] == ["llmd:iap.members"]
+
+
+def test_an_oauth_secret_inside_iap_is_never_printed():
+    problems = problems_of(
+        "nvidia-l4", {"llmd:iap": {"members": ["domain:example.com"], "oauthClientSecret": "GOCSPX-NeverPrinted123"}}
+    )
+    assert [p.key for p in problems] == ["llmd:iap.oauthClientSecret"]
+    assert "NeverPrinted" not in str(problems[0]) and "llmd:iapOauthClientSecret" in problems[0].fix
+
+
+def test_a_plain_text_oauth_secret_warns_like_hf_token():
+    config = {
+        "llmd:iap": {"members": ["domain:example.com"], "oauthClientId": "42-xyz.apps.googleusercontent.com"},
+        "llmd:iapOauthClientSecret": "s3cret",
+    }
+    plain = _load_with_secrets(config, set())
+    assert any("iapOauthClientSecret is stored in plain text" in n for n in plain.notices)
+    secret = _load_with_secrets(config, {"llmd:iapOauthClientSecret"})
+    assert not any("plain text" in n for n in secret.notices)
+    assert all("s3cret" not in n for n in plain.notices)
+
+
+def test_edge_timeout_gives_the_reason_for_its_cap():
+    [problem] = problems_of("nvidia-l4", {"llmd:edge": {"backendTimeoutSeconds": 100000}})
+    assert "24 hours" in problem.message and "86400" in problem.fix
+
+
+def _load_with_secrets(config: dict[str, Any], secret_keys: set[str]):
+    raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in {**BASE, **config}.items()}
+    return load_settings(raw, "nvidia-l4", secret_keys)

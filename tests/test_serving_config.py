@@ -13,7 +13,7 @@ from components.serving.inference_pool import SCHEDULER_CONFIG_FILE, InferencePo
 from config import ConfigError, load_settings
 from stacks.scheduler_plugins import PLUGIN_TYPES
 from stacks.versions import PINNED
-from tests.refusal import BASE, assert_refused
+from tests.refusal import BASE, assert_config_refused, assert_refused, problems_of
 
 EXISTING = {"llmd:existingCluster": {"context": "lab"}}
 
@@ -141,7 +141,7 @@ CASES = [
         "nvidia-l4",
         {"llmd:model": {"replicas": 1}, "llmd:extraModels": [{"name": "Qwen/Qwen3-8B", "replica": 1}]},
         "llmd:extraModels[0].replica",
-        "extraModels as a list",
+        "did you mean replicas?",
     ),
     (
         "replicas x GPUs above the pool (the platform rule)",
@@ -265,9 +265,145 @@ def test_existing_cluster_needs_no_gcp_project_or_region():
     assert (s.serving.gateway_provider, s.serving.gateway_class) == ("istio", "istio")
     with pytest.raises(ConfigError) as caught:
         load_settings({"llmd:accelerator": "nvidia-l4"}, "gke")
-    assert {p.key for p in caught.value.problems} == {"gcp:project", "gcp:region"}
+    # gcp:region has a default (us-central1); the project has none.
+    assert {p.key for p in caught.value.problems} == {"gcp:project"}
 
 
 def test_a_misspelled_chart_key_is_a_python_error():
     with pytest.raises(TypeError):
         ModelArtifacts(uri="hf://a/b", name="a/b", size="1Gi", labels={}, authSecretNmae="x")  # type: ignore[call-arg]
+
+
+# ---- closer checks and secrets -----------------------------------------------------------------------------------
+
+KUBECONFIG = (
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster: {server: https://10.0.0.1}\n"
+    "users:\n- name: admin\n  user: {token: BearerTokenNeverPrinted42}\n"
+)
+SERVING_CLOSER = [
+    (
+        "existingCluster without a context",
+        {"llmd:existingCluster": {}},
+        "llmd:existingCluster.context",
+        "kubectl config get-contexts",
+    ),
+    (
+        "namespace LLM_D",
+        {"llmd:existingCluster": {"context": "lab", "namespace": "LLM_D"}},
+        "llmd:existingCluster.namespace",
+        "such as 'llm-d'",
+    ),
+    (
+        "gateway timeout of 100000 s",
+        {"llmd:gateway": {"timeoutSeconds": 100000}},
+        "llmd:gateway.timeoutSeconds",
+        "less than or equal to 86400",
+    ),
+    (
+        "extra model whose tensor parallelism does not divide its attention heads",
+        {
+            "llmd:gpuPool": {"machineType": "g2-standard-48"},
+            "llmd:model": {"replicas": 1},
+            "llmd:extraModels": [{"name": "Qwen/Qwen3-8B", "tensorParallelSize": 3}],
+        },
+        "llmd:extraModels[0].tensorParallelSize",
+        "use one of: 1, 2, 4, 8",
+    ),
+    (
+        "extra model with a 100-character name",
+        {"llmd:model": {"replicas": 1}, "llmd:extraModels": [{"name": "org/" + "b" * 100}]},
+        "llmd:extraModels[0].name",
+        "at most 96",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "key", "fix"), [c[1:] for c in SERVING_CLOSER], ids=[c[0] for c in SERVING_CLOSER])
+def test_closer_serving_check_names_the_key_with_its_fix(config, key, fix):
+    assert_config_refused("nvidia-l4", config, key, fix)
+
+
+def test_a_long_namespace_gets_a_length_fix_not_a_case_fix():
+    [problem] = problems_of("nvidia-l4", {"llmd:existingCluster": {"context": "lab", "namespace": "n" * 70}})
+    assert "at most 63" in problem.message and "lowercase" not in problem.fix
+
+
+def test_a_gateway_timeout_gives_the_reason_for_its_cap():
+    [problem] = problems_of("nvidia-l4", {"llmd:gateway": {"timeoutSeconds": 100000}})
+    assert "24 hours" in problem.message
+
+
+def test_kubeconfig_contents_are_refused_and_never_echoed():
+    problems = problems_of("nvidia-l4", {"llmd:existingCluster": {"context": "lab", "kubeconfig": KUBECONFIG}})
+    [problem] = problems
+    assert problem.key == "llmd:existingCluster.kubeconfig" and "path" in problem.fix
+    assert "BearerTokenNeverPrinted42" not in str(problem) and "apiVersion" not in str(problem)
+
+
+def test_a_kubeconfig_path_is_accepted():
+    s = load_settings(
+        {
+            "llmd:accelerator": "nvidia-l4",
+            "llmd:existingCluster": json.dumps({"context": "lab", "kubeconfig": "~/.kube/lab.yaml"}),
+        },
+        "byo",
+    )
+    assert s.serving.existing_cluster is not None and s.serving.existing_cluster.kubeconfig == "~/.kube/lab.yaml"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"llmd:model": {"hfToken": "hf_NestedTokenNeverPrinted0123456"}},
+        {
+            "llmd:scheduler": {
+                "profile": "custom",
+                "plugins": [{"type": "queue-scorer", "apiKey": "hf_NestedTokenNeverPrinted0123456"}],
+            }
+        },
+        {"llmd:model": [{"name": "x", "hfToken": "hf_NestedTokenNeverPrinted0123456"}]},
+        {"llmd:extraModels": [{"name": "Qwen/Qwen3-8B", "token": "hf_NestedTokenNeverPrinted0123456"}]},
+        {"llmd:hftoken": "hf_NestedTokenNeverPrinted0123456"},
+        {"llmd:accelerator": "hf_NestedTokenNeverPrinted0123456"},
+        {"llmd:existingCluster": {"context": "lab", "password": "NestedTokenNeverPrinted0123456"}},
+    ],
+    ids=[
+        "under model",
+        "in a plugin",
+        "in a section given as a list",
+        "in an extra model",
+        "misspelled key",
+        "under a known key",
+        "password in existingCluster",
+    ],
+)
+def test_a_secret_anywhere_is_never_printed(config):
+    problems = problems_of("nvidia-l4", config)
+    text = "\n".join(str(p) for p in problems) + repr(problems)
+    assert "NestedTokenNeverPrinted" not in text
+
+
+def test_a_token_under_model_is_told_where_secrets_go():
+    [problem] = problems_of("nvidia-l4", {"llmd:model": {"hfToken": "hf_NestedTokenNeverPrinted0123456"}})
+    assert "pulumi config set --secret" in problem.fix and "llmd:hfToken" in problem.fix
+
+
+def test_an_empty_hf_token_is_not_set():
+    # `llmd:hfToken:` in YAML: a null, never the token "None".
+    problems = problems_of(
+        "nvidia-a100-80gb", {"llmd:hfToken": None, "llmd:model": {"name": "meta-llama/Llama-3.1-8B-Instruct"}}
+    )
+    assert [p.key for p in problems] == ["llmd:model.name"]
+    settings = load_settings({**BASE, "llmd:hfToken": None}, "nvidia-l4")
+    assert settings.serving.hf_token_set is False
+
+
+def test_one_bad_extra_model_does_not_hide_another_ones_problem():
+    problems = problems_of(
+        "nvidia-l4",
+        {
+            "llmd:model": {"replicas": 1},
+            "llmd:extraModels": [{"name": "Qwen/Qwen3-8B", "replicas": "one"}, {"name": "qwen3"}],
+        },
+    )
+    assert {p.key for p in problems} == {"llmd:extraModels[0].replicas", "llmd:extraModels[1].name"}
