@@ -39,15 +39,14 @@ FACTS: tuple[Fact, ...] = (
         "fails on the InferencePool kind if it is missing",
     ),
     Fact(
-        "gke-minor-alias",
-        "GKE accepts a minor version (`1.34`) as the initial cluster version and resolves it to a current patch of "
-        "that minor in the release channel, while the minor is still offered.",
-        "cloud.google.com/kubernetes-engine/versioning (version aliases); terraform-provider-google "
+        "gke-channel-default",
+        "A release channel's default version in the region (getServerConfig / google_container_engine_versions "
+        "release_channel_default_version) is one a new cluster of that channel may be created at.",
+        "cloud.google.com/kubernetes-engine/docs/concepts/release-channels; terraform-provider-google "
         "resource_container_cluster.go (min_master_version becomes initialClusterVersion)",
         "2026-12-01",
         False,
-        "cluster create fails with 'unsupported version' once 1.34 leaves the channel: set "
-        "llmd:cluster.minMasterVersion to a newer minor",
+        "cluster create refuses the version; set llmd:cluster.minMasterVersion to one the channel lists",
     ),
     Fact(
         "default-pool-node-config",
@@ -78,13 +77,13 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "gcpbackendpolicy-attached-condition",
-        "GKE reports an applied GCPBackendPolicy as status.conditions[type=Attached]=True (the route waits on it).",
+        "GKE reports an applied GCPBackendPolicy as status.conditions[type=Attached]=True (the acceptance test "
+        "reads it; the deploy does not wait on it).",
         "GoogleCloudPlatform/gke-gateway-api config/crd (status has conditions and ancestors); GKE docs' describe "
         "output; which list GKE fills is not confirmed",
         "2026-12-01",
         False,
-        "`pulumi up` waits 10 minutes on the frontend's backend-policy and fails; switch the annotation to the "
-        "ancestors form",
+        "the acceptance test's attachment check fails while IAP works: read status.ancestors instead",
     ),
     Fact(
         "google-managed-iap-client",
