@@ -7,7 +7,6 @@ edge:     address -> Endpoints DNS -> certificate -> external gateway with IAP -
 """
 
 import pulumi
-from pulumi.runtime.config import is_config_secret
 
 from components.platform.existing_cluster import existing_cluster
 from components.platform.gke_platform import gke_platform
@@ -22,11 +21,6 @@ except ConfigError as error:
 for notice in settings.notices:
     pulumi.log.warn(notice)
 
-# A secret Output from the moment it is read, whatever the stack file holds.
-hf_token = pulumi.Config("llmd").get_secret("hfToken") if settings.serving.hf_token_set else None
-if hf_token is not None and not is_config_secret("llmd:hfToken"):
-    pulumi.log.warn("llmd:hfToken is stored in plain text: run pulumi config set --secret llmd:hfToken <token>")
-
 existing = settings.serving.existing_cluster
 target = existing_cluster(existing) if existing is not None else gke_platform(settings)
 
@@ -34,7 +28,7 @@ target = existing_cluster(existing) if existing is not None else gke_platform(se
 # Gateways, routes and policies (and so GKE's load balancers and NEGs) before the cluster and network.
 serving = LlmdServing(
     "llm-d",
-    serving_args(settings, target, hf_token),
+    serving_args(settings, target),
     opts=pulumi.ResourceOptions(providers=[target.k8s_provider], depends_on=target.serving_after),
 )
 outputs = {**target.outputs, **serving.outputs}

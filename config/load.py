@@ -60,7 +60,7 @@ LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 # Labels the program sets itself on every resource: a user label may not replace them.
 PROGRAM_LABELS = ("app", "llmd-stack", "managed-by")
 # Secrets: values that must be set with `pulumi config set --secret` (hfToken's warning is __main__.py's).
-PLAIN_SECRET_WARNED = (edge.SECRET_KEY,)
+PLAIN_SECRET_WARNED = ("hfToken", edge.SECRET_KEY)
 
 
 def _present(raw: Mapping[str, Any]) -> dict[str, Any]:

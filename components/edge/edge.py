@@ -129,7 +129,7 @@ class PublicEdge(pulumi.ComponentResource):
                 token_creators=edge.token_creators,
                 stress_test_account_id=dns_label("llmd", args.stack, "stress", max_len=30),
                 oauth_client_id=edge.oauth_client_id,
-                oauth_client_secret=edge.oauth_client_secret,
+                oauth_client_secret=edge.oauth_client_secret_output,
             ),
             opts=k8s_opts,
         )

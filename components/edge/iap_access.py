@@ -51,7 +51,7 @@ class IapAccessArgs:
     token_creators: Sequence[str]
     stress_test_account_id: str
     oauth_client_id: str | None = None
-    oauth_client_secret: str | None = None
+    oauth_client_secret: pulumi.Output[str] | None = None  # a secret Output, as config read it
 
 
 class IapAccess(pulumi.ComponentResource):
@@ -65,7 +65,7 @@ class IapAccess(pulumi.ComponentResource):
                 "oauth-client",
                 metadata={"name": f"{args.policy_name}-oauth-client", "namespace": args.namespace},
                 type="Opaque",
-                string_data={SECRET_KEY: pulumi.Output.secret(args.oauth_client_secret)},
+                string_data={SECRET_KEY: args.oauth_client_secret},
                 opts=child,
             )
             iap["clientID"] = args.oauth_client_id

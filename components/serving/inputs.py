@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulumi
-
 from components.platform.target import DeploymentTarget
 from components.serving.llmd_serving import LlmdServingArgs, ServedPool
 from components.serving.model_service import PodSize
@@ -48,7 +46,7 @@ def pod_size(s: Settings, model: ServedModel) -> PodSize:
     )
 
 
-def serving_args(s: Settings, target: DeploymentTarget, hf_token: pulumi.Output[str] | None) -> LlmdServingArgs:
+def serving_args(s: Settings, target: DeploymentTarget) -> LlmdServingArgs:
     existing = s.serving.existing_cluster
     gpu = s.accelerator.is_gpu
     if existing is not None:
@@ -63,7 +61,7 @@ def serving_args(s: Settings, target: DeploymentTarget, hf_token: pulumi.Output[
         tolerations=tuple(tolerations),
         node_selector=node_selector,
         batch_limits=batch_limits(s.accelerator) if gpu else None,
-        hf_token=hf_token,
+        hf_token=s.serving.hf_token,
         hf_token_secret_id=s.names.of("hf-token"),
         gateway_address_name=s.names.of("gateway-ip"),
         labels=s.labels,
