@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import warnings
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +16,7 @@ import yaml
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime import run_in_stack
 
 from config import ConfigError, load_settings
 from config.serving import CONTEXT_PLACEHOLDER
@@ -126,6 +127,18 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise PlanError(str(error), 0) from None
 
 
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """The thread's event loop, which the SDK's outputs also use (one is made on first use, as the SDK does)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            return loop
+
+
 def _run_program() -> None:
     runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")
 
@@ -178,7 +191,7 @@ def run_plan(stack: str, config: dict[str, Any], *, stand_ins: bool = True) -> P
     # set_mocks makes a root stack of its own; the program runs in a fresh one whose outputs we record.
     runtime_settings.ROOT.set(None)
     try:
-        _sync_await(run_in_stack(_run_program))
+        _event_loop().run_until_complete(run_in_stack(_run_program))
     except pulumi.RunError as error:
         raise PlanError(str(error), len(monitor.registrations)) from None
     settings = load_settings(full_config, stack)
