@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import warnings
 import runpy
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime import run_in_stack
+from pulumi.runtime import settings as runtime_settings
 
 from config import ConfigError, load_settings
 from config.serving import CONTEXT_PLACEHOLDER

@@ -143,7 +143,8 @@ def test_only_custom_resources_fall_back_to_the_kubernetes_wildcard():
 
     assert rule_for("kubernetes:batch/v1:Job") is None
     assert rule_for("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding") is None
-    assert rule_for("kubernetes:example.com/v1:Widget").type == "kubernetes:*"
+    wildcard = rule_for("kubernetes:example.com/v1:Widget")
+    assert wildcard is not None and wildcard.type == "kubernetes:*"
     assert rule_for("gcp:compute/unknown:Unknown") is None
 
 

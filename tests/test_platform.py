@@ -38,7 +38,8 @@ def test_inference_pool_matches_catalog(plans, stack):
     if accelerator.is_gpu:
         [gpu] = node["guestAccelerators"]
         assert gpu["type"] == accelerator.gke_accelerator
-        assert gpu["count"] == accelerator.machine(node["machineType"]).gpu_counts[0]
+        shape = accelerator.machine(node["machineType"])
+        assert shape is not None and gpu["count"] == shape.gpu_counts[0]
         assert gpu["gpuDriverInstallationConfig"] == {"gpuDriverVersion": "LATEST"}
         assert {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"} in node["taints"]
     else:
