@@ -136,7 +136,7 @@ def verdict(levels: list[Level], queue_concurrency: int = Settings().queue_concu
         state = "OK" if not problems else "; ".join(problems)
         lines.append(f"  {lv.concurrency:>4} concurrent chats: {state}; estimate: {lv.processes_needed} app "
                      f"process(es) at {lv.cpu_per_chat_s * 1000:.1f} ms CPU per chat and <= {BUSY:.0%} busy each "
-                     f"for {lv.direct.chats_per_s:.0f} chats/s (not measured: the benchmark runs one process)")
+                     f"for {lv.direct.chats_per_s:.0f} chats/s (an estimate from CPU; the scale-out below measures)")
     bad = next((lv for lv in levels if lv.app.errors or lv.efficiency < 0.9
                 or lv.added_ttft_p50 > TARGET_ADDED_TTFT_S), None)
     if bad is None:
