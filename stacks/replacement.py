@@ -83,6 +83,7 @@ _NODE_CONFIG_FORCE_NEW: tuple[str, ...] = (
     "nodeConfig.enableConfidentialStorage",
     "nodeConfig.localSsdEncryptionMode",
     "nodeConfig.maxRunDuration",
+    "nodeConfig.sandboxConfig",
     "nodeConfig.flexStart",
 )
 

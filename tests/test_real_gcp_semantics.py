@@ -152,12 +152,32 @@ def test_frontend_build_has_its_own_identity_and_no_machine_path(plans, stack):
     assert grant_urns & set(build["dependencies"]), "the build must wait for its grants"
 
 
-def test_plans_of_two_checkouts_are_identical(tmp_path):
+def test_plans_of_two_checkouts_are_identical(plans, tmp_path):
     # No machine path reaches an input: a teammate's `pulumi up` from another folder changes nothing.
-    doc: dict[str, Any] = run_plan("nvidia-l4", dict(BASE)).document()
+    import json
+    import shutil
+    import subprocess
+    import sys
+
     from plan.runner import PROJECT_DIR
 
-    assert str(PROJECT_DIR) not in str(doc)
+    listed = subprocess.run(["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    other = tmp_path / "another-checkout"
+    for name in listed.stdout.splitlines():
+        if (PROJECT_DIR / name).is_file() and not name.startswith("tests/golden/"):
+            (other / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT_DIR / name, other / name)
+    result = subprocess.run(
+        [sys.executable, "-m", "plan", "--stack", "nvidia-l4", "--format", "json"],
+        cwd=other,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["resources"] == plans["nvidia-l4"]["resources"]
+    assert str(PROJECT_DIR) not in result.stdout and str(other) not in result.stdout
 
 
 def test_custom_profile_refuses_prefill_decode_handlers():
