@@ -43,6 +43,11 @@ plan-diff: venv
 golden: venv
 	$(PY) -m plan.golden
 
+# Rewrite the README's config table and Pulumi.yaml's config from the config model (config/).
+.PHONY: config-docs
+config-docs: venv
+	$(PY) -m plan.config_docs
+
 bench-plan: venv
 	$(PY) -m plan.bench
 

@@ -1,23 +1,16 @@
-"""The public edge layer's config: sections, rules and resolved settings.
+"""The public edge layer's config: its keys (`EdgeKeys`), rules and resolved settings.
 
-Keys (namespace `llmd`):
-- `edge`: endpointsName (DNS label, default llmd-<stack>), randomSuffix (default true: a suffix kept in
-  state so a re-created Endpoints service never reuses a name held for 30 days after deletion),
-  backendTimeoutSeconds (load balancer -> frontend, also the frontend's request timeout).
-- `iap`: members (domain:/group:/user:/serviceAccount:), allowNoMembers, oauthClientId (optional custom
-  OAuth client; its secret is the secret scalar `iapOauthClientSecret`), stressTestTokenCreators.
-- `frontend`: image (prebuilt; default: built from frontend/Dockerfile by Cloud Build), replicas,
-  queueConcurrency, cpuRequest, memoryRequest, memoryLimit.
-- `alerts`: enabled, notificationChannels, ttftP95SloSeconds, errorRatePercent, queueSizeThreshold.
+Every key is declared once, as a field below (type, default, bounds, description, secret); the README's table
+and Pulumi.yaml are generated from them (`make config-docs`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from pydantic import Field
 
@@ -25,7 +18,7 @@ from config.errors import Problem
 from config.layers import Layer
 from config.naming import dns_label
 from config.rules import NS, Context, known
-from config.schema import Section
+from config.schema import SECRET, Keys, Section
 from stacks.limits import MAX_BACKEND_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -45,12 +38,21 @@ SECRET_KEY = "iapOauthClientSecret"
 
 
 class EdgeSection(Section):
-    endpoints_name: str | None = None
-    random_suffix: bool = True
+    endpoints_name: str | None = Field(
+        default=None,
+        description="DNS label of the Cloud Endpoints service (<label>.endpoints.<project>.cloud.goog); unset: "
+        "llmd-<stack>.",
+    )
+    random_suffix: bool = Field(
+        default=True,
+        description="End the Endpoints name with a random suffix kept in state, so a re-created service never "
+        "reuses a name held for 30 days after deletion.",
+    )
     backend_timeout_seconds: int = Field(
         default=DEFAULT_BACKEND_TIMEOUT,
         ge=30,
         le=MAX_BACKEND_TIMEOUT_S,
+        description="Load balancer to frontend timeout in seconds, also the frontend's request timeout.",
         json_schema_extra={
             "why": "Google does not recommend backend service timeouts above 24 hours "
             "(load-balancing/docs/https#timeout-bes): its front ends restart for maintenance"
@@ -59,35 +61,75 @@ class EdgeSection(Section):
 
 
 class IapSection(Section):
-    members: list[str] = Field(default_factory=list)
-    allow_no_members: bool = False
-    oauth_client_id: str | None = None
-    stress_test_token_creators: list[str] = Field(default_factory=list)
+    members: list[str] = Field(
+        default_factory=list,
+        description="Who may sign in to the chat: domain:, group:, user: or serviceAccount: members. Without an iap "
+        "section only the stress-test service account can (with a warning).",
+    )
+    allow_no_members: bool = Field(
+        default=False, description="Accept an empty members list (access granted outside Pulumi)."
+    )
+    oauth_client_id: str | None = Field(
+        default=None,
+        description=f"A custom Web OAuth client's id; its secret is {NS}:{SECRET_KEY}. Unset: the "
+        "Google-managed OAuth client.",
+    )
+    stress_test_token_creators: list[str] = Field(
+        default_factory=list,
+        description="Members (user:, group:, serviceAccount:) that may mint tokens as the stress-test service account.",
+    )
 
 
 class FrontendSection(Section):
-    image: str | None = None
-    replicas: int = Field(default=1, ge=1, le=50)
-    queue_concurrency: int | None = Field(default=None, ge=1)
-    cpu_request: str = "250m"
-    memory_request: str = "512Mi"
-    memory_limit: str = "1Gi"
+    image: str | None = Field(
+        default=None, description="A prebuilt chat frontend image; unset: built from frontend/ by Cloud Build."
+    )
+    replicas: int = Field(default=1, ge=1, le=50, description="Frontend pods.")
+    queue_concurrency: int | None = Field(
+        default=None, ge=1, description="Chats each pod streams at once; unset: the frontend's own default."
+    )
+    cpu_request: str = Field(default="250m", description="CPU request of a frontend pod (a Kubernetes quantity).")
+    memory_request: str = Field(
+        default="512Mi", description="Memory request of a frontend pod (a Kubernetes quantity, at most the limit)."
+    )
+    memory_limit: str = Field(default="1Gi", description="Memory limit of a frontend pod (a Kubernetes quantity).")
 
 
 class AlertsSection(Section):
-    enabled: bool = True
-    notification_channels: list[str] = Field(default_factory=list)
-    ttft_p95_slo_seconds: float = Field(default=2.0, gt=0)
-    error_rate_percent: float = Field(default=5.0, gt=0, le=100)
-    queue_size_threshold: float = Field(default=10.0, gt=0)
+    enabled: bool = Field(default=True, description="Create the alert policies.")
+    notification_channels: list[str] = Field(
+        default_factory=list,
+        description="Cloud Monitoring channels alerts notify (projects/<project>/notificationChannels/<id>).",
+    )
+    ttft_p95_slo_seconds: float = Field(
+        default=2.0, gt=0, description="Alert when the p95 time to first token stays above this, in seconds."
+    )
+    error_rate_percent: float = Field(
+        default=5.0, gt=0, le=100, description="Alert when more than this share of requests fails, in percent."
+    )
+    queue_size_threshold: float = Field(
+        default=10.0, gt=0, description="Alert when the pool's average queue stays above this and grows."
+    )
 
 
-SECTIONS: dict[str, type[Section]] = {
-    "edge": EdgeSection,
-    "iap": IapSection,
-    "frontend": FrontendSection,
-    "alerts": AlertsSection,
-}
+class EdgeKeys(Keys):
+    """The edge layer's keys: the public HTTPS load balancer, IAP, the chat frontend and alerts."""
+
+    edge: EdgeSection = Field(
+        default_factory=EdgeSection, description="The public HTTPS endpoint (Cloud Endpoints name, load balancer)."
+    )
+    iap: IapSection = Field(default_factory=IapSection, description="Identity-Aware Proxy in front of the chat.")
+    iap_oauth_client_secret: str | None = Field(
+        default=None,
+        description=f"The custom OAuth client's secret (only with iap.oauthClientId): pulumi config set --secret "
+        f"{NS}:{SECRET_KEY} <secret>",
+        json_schema_extra=SECRET,
+    )
+    frontend: FrontendSection = Field(default_factory=FrontendSection, description="The chat frontend.")
+    alerts: AlertsSection = Field(default_factory=AlertsSection, description="Alert policies of the stack.")
+
+
+assert EdgeKeys.key("iap_oauth_client_secret") == SECRET_KEY
 
 
 # ---- naming -------------------------------------------------------------------------------------------
@@ -114,18 +156,14 @@ def endpoints_host(label: str, project: str) -> str:
 # ---- resolved settings --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FrontendSettings:
-    image: str | None
-    replicas: int
-    queue_concurrency: int | None
-    cpu_request: str
-    memory_request: str
-    memory_limit: str
+# The validated section is the resolved setting: nothing to mirror.
+FrontendSettings: TypeAlias = FrontendSection
 
 
 @dataclass(frozen=True)
 class AlertSettings:
+    """`AlertsSection` as plain values (tuples for lists), filled by `from_section`: fields named as there."""
+
     enabled: bool
     notification_channels: tuple[str, ...]
     ttft_p95_slo_seconds: float
@@ -133,19 +171,33 @@ class AlertSettings:
     queue_size_threshold: float
 
 
+D = TypeVar("D")
+
+
+def from_section(cls: type[D], section: Section) -> D:
+    """A frozen dataclass whose fields are named as `section`'s, filled from it (lists become tuples)."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        value = getattr(section, f.name)
+        values[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
 @dataclass(frozen=True)
 class EdgeSettings:
-    endpoints_base: str = "llmd"
-    random_suffix: bool = True
-    backend_timeout_seconds: int = DEFAULT_BACKEND_TIMEOUT
-    members: tuple[str, ...] = ()
-    oauth_client_id: str | None = None
-    # Plain text here; components wrap it with pulumi.Output.secret before it reaches any resource.
-    oauth_client_secret: str | None = None
-    token_creators: tuple[str, ...] = ()
-    frontend: FrontendSettings = FrontendSettings(None, 1, None, "250m", "512Mi", "1Gi")
-    alerts: AlertSettings = AlertSettings(True, (), 2.0, 5.0, 10.0)
-    notices: tuple[str, ...] = ()
+    """What the edge layer resolves to; every value comes from a declared key (no defaults of its own)."""
+
+    endpoints_base: str
+    random_suffix: bool
+    backend_timeout_seconds: int
+    members: tuple[str, ...]
+    oauth_client_id: str | None
+    # Plain text here, only to tell that it is set; resources get `oauth_client_secret_output`.
+    oauth_client_secret: str | None
+    token_creators: tuple[str, ...]
+    frontend: FrontendSettings
+    alerts: AlertSettings
+    notices: tuple[str, ...]
     # The OAuth client secret as a secret Output, set by settings_from_pulumi when it is set (None offline).
     oauth_client_secret_output: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
 
@@ -333,8 +385,7 @@ def alert_channels(ctx: Context) -> Iterator[Problem]:
 
 EDGE = Layer(
     name="edge",
-    sections=SECTIONS,
-    scalars=(SECRET_KEY,),
+    keys=(EdgeKeys,),
     rules=(iap_members, oauth_client, endpoints_name, frontend_values, alert_channels),
 )
 
@@ -359,20 +410,7 @@ def resolve(ctx: Context) -> EdgeSettings:
         oauth_client_id=iap.oauth_client_id,
         oauth_client_secret=str(secret) if secret else None,
         token_creators=tuple(iap.stress_test_token_creators),
-        frontend=FrontendSettings(
-            image=frontend.image,
-            replicas=frontend.replicas,
-            queue_concurrency=frontend.queue_concurrency,
-            cpu_request=frontend.cpu_request,
-            memory_request=frontend.memory_request,
-            memory_limit=frontend.memory_limit,
-        ),
-        alerts=AlertSettings(
-            enabled=alerts.enabled,
-            notification_channels=tuple(alerts.notification_channels),
-            ttft_p95_slo_seconds=alerts.ttft_p95_slo_seconds,
-            error_rate_percent=alerts.error_rate_percent,
-            queue_size_threshold=alerts.queue_size_threshold,
-        ),
+        frontend=frontend,
+        alerts=from_section(AlertSettings, alerts),
         notices=notices,
     )

@@ -1,7 +1,9 @@
-"""Each layer of the product (platform, serving, edge) contributes config sections, scalar keys and rules.
+"""Each layer of the product (platform, serving, edge) contributes config keys and rules.
 
-`config.load` parses every layer's sections and runs every layer's rules in one pass, so a stack with
-problems in several layers hears about all of them at once.
+A layer's keys are declared once, as the fields of its `Keys` models (`config.schema.Keys`): its sections and
+scalars, and which of them are secrets, are read from those declarations. `config.load` parses every layer's
+sections and runs every layer's rules in one pass, so a stack with problems in several layers hears about all of
+them at once.
 """
 
 from __future__ import annotations
@@ -9,12 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.rules import Rule
-from config.schema import Section
+from config.schema import NS, Keys, Section
 
 
 @dataclass(frozen=True)
 class Layer:
     name: str
-    sections: dict[str, type[Section]]
-    scalars: tuple[str, ...]
+    keys: tuple[type[Keys], ...]
     rules: tuple[Rule, ...]
+
+    @property
+    def _own(self) -> tuple[type[Keys], ...]:
+        return tuple(k for k in self.keys if k.namespace == NS)
+
+    @property
+    def sections(self) -> dict[str, type[Section]]:
+        """The layer's `llmd:` sections, key -> section model, in declaration order."""
+        return {key: section for keys in self._own for key, section in keys.sections().items()}
+
+    @property
+    def scalars(self) -> tuple[str, ...]:
+        """The layer's `llmd:` keys that are not sections."""
+        return tuple(key for keys in self._own for key in keys.scalars())
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The layer's `llmd:` keys declared secret."""
+        return tuple(key for keys in self._own for key in keys.secrets())

@@ -16,25 +16,26 @@ from config.partial import decode, did_you_mean, parse_partial
 from config.platform import PLATFORM
 from config.rules import NS, Context, run_rule
 from config.schema import (
+    PROGRAM_LABELS,
     ClusterSection,
+    GcpKeys,
     GpuPoolSection,
     ModelSection,
     NetworkSection,
     SystemPoolSection,
 )
-from config.settings import GpuPoolSettings, ModelSettings, Settings
+from config.settings import GpuPoolSettings, Settings
 from stacks.accelerators import CATALOG
 from stacks.limits import LABEL_MAX_CHARS, MAX_LABELS
-from stacks.models import KNOWN_MODELS
-from stacks.regions import DEFAULT_REGION
 
 S = TypeVar("S", bound=BaseModel)
 # Every layer whose config this program reads.
 LAYERS = (PLATFORM, serving.SERVING, edge.EDGE)
 SECTIONS = {key: model for layer in LAYERS for key, model in layer.sections.items()}
 SCALARS = tuple(key for layer in LAYERS for key in layer.scalars)
-# Keys of the Google provider this program reads, and others people set on purpose (pulumi-gcp's config).
-GCP_KEYS = ("project", "region", "zone")
+# Keys of the Google provider this program reads (and zone, for did-you-mean), and others people set on purpose
+# (pulumi-gcp's config).
+GCP_KEYS = (*(GcpKeys.key(name) for name in GcpKeys.model_fields), "zone")
 GCP_PROVIDER_KEYS = frozenset(
     {
         *GCP_KEYS,
@@ -57,10 +58,8 @@ GCP_PROVIDER_KEYS = frozenset(
 )
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
-# Labels the program sets itself on every resource: a user label may not replace them.
-PROGRAM_LABELS = ("app", "llmd-stack", "managed-by")
-# Secrets: values that must be set with `pulumi config set --secret` (hfToken's warning is __main__.py's).
-PLAIN_SECRET_WARNED = ("hfToken", edge.SECRET_KEY)
+# Keys declared secret: values that must be set with `pulumi config set --secret`, warned about in plain text.
+PLAIN_SECRET_WARNED = tuple(key for layer in LAYERS for key in layer.secrets)
 
 
 def _present(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -206,7 +205,7 @@ def load_settings(raw: Mapping[str, Any], stack: str, secret_keys: Collection[st
         raw=raw,
         sections=sections,
         project=_text(raw.get("gcp:project")),
-        region=_text(raw.get("gcp:region")) or (None if existing else DEFAULT_REGION),
+        region=_text(raw.get("gcp:region")) or (None if existing else GcpKeys.default("region")),
         accelerator_name=accelerator_name,
         accelerator=CATALOG.get(accelerator_name or ""),
         model=_typed(sections["model"], ModelSection),
@@ -240,10 +239,10 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
     system_pool = _typed(sections["systemPool"], SystemPoolSection)
     assert system_pool is not None
     shape = acc.machine(ctx.machine_type or "")
-    assert shape is not None
-    facts = KNOWN_MODELS.get(model.name)
+    assert shape is not None and ctx.capacity is not None
+    primary = serving.served_model(model, acc)
     notices: tuple[str, ...] = ()
-    if facts is None and acc.is_gpu:
+    if primary.facts is None and acc.is_gpu:
         notices = (
             f"model {model.name} is not in the built-in model table: the GPU memory fit check covered only the "
             "CUDA reserve, not weights and KV cache",
@@ -253,23 +252,16 @@ def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, la
         project=ctx.project or "",
         region=ctx.region or "",
         accelerator=acc,
-        model=ModelSettings(
-            name=model.name,
-            max_model_len=ctx.max_model_len() or acc.default_max_model_len,
-            gpu_memory_utilization=ctx.gpu_memory_utilization() or acc.default_gpu_memory_utilization,
-            replicas=model.replicas,
-            tensor_parallel_size=model.tensor_parallel_size,
-            facts=facts,
-        ),
+        model=primary,
         network=ctx.network,
         gpu_pool=GpuPoolSettings(
             machine=shape,
             gpus_per_node=ctx.gpus_per_node or 0,
             min_nodes=pool.min_nodes,
             max_nodes=pool.max_nodes,
-            capacity=ctx.capacity or acc.default_capacity,
+            capacity=ctx.capacity,
             reservation=pool.reservation,
-            zones=tuple(pool.zones) or acc.zones_by_region.get(ctx.region or "", ()),
+            zones=ctx.gpu_zones,
         ),
         system_pool=system_pool,
         cluster=ctx.cluster,
@@ -293,7 +285,7 @@ def settings_from_pulumi() -> Settings:
     secret_keys = {key for key in raw if runtime_config.is_config_secret(key)}
     settings = load_settings(raw, pulumi.get_stack(), secret_keys)
     config = pulumi.Config(NS)
-    hf_token = config.get_secret("hfToken") if settings.serving.hf_token_set else None
+    hf_token = config.get_secret(serving.HF_TOKEN) if settings.serving.hf_token_set else None
     oauth_secret = config.get_secret(edge.SECRET_KEY) if settings.edge.oauth_client_secret else None
     return dataclasses.replace(
         settings,

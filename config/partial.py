@@ -104,9 +104,11 @@ def pydantic_problems(prefix: str, section: str, cls: type[Section], error: Vali
             guess = did_you_mean(name, valid)
             hint = KNOWN_MISTAKES.get((section, name))
             if hint is None and is_secret_key(name):
+                from config.load import PLAIN_SECRET_WARNED  # the keys declared secret (config.load imports this)
+
+                secrets = " or ".join(f"llmd:{key}" for key in PLAIN_SECRET_WARNED)
                 hint = (
-                    "secrets are top-level keys, set with pulumi config set --secret: llmd:hfToken (Hugging Face) "
-                    "or llmd:iapOauthClientSecret (the IAP OAuth client); remove it from here"
+                    f"secrets are top-level keys, set with pulumi config set --secret: {secrets}; remove it from here"
                 )
             fix = hint or (f"did you mean {guess}?" if guess else "check the spelling;")
             fix += f" valid keys: {', '.join(valid)}" if valid else ""

@@ -2,6 +2,6 @@
 
 from config.layers import Layer
 from config.rules import RULES
-from config.schema import SCALARS, SECTIONS
+from config.schema import GcpKeys, PlatformKeys
 
-PLATFORM = Layer(name="platform", sections=SECTIONS, scalars=SCALARS, rules=RULES)
+PLATFORM = Layer(name="platform", keys=(GcpKeys, PlatformKeys), rules=RULES)

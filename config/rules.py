@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from config.errors import Problem
 from config.partial import did_you_mean
 from config.schema import (
+    NS,
     ClusterSection,
+    GcpKeys,
     GpuPoolSection,
     ModelSection,
     NetworkSection,
@@ -35,12 +37,12 @@ from stacks.regions import REGIONS, ZONES, region_of_zone
 from stacks.regions import SOURCE as REGIONS_SOURCE
 from stacks.versions import GKE_FLOOR, gke_version_below_floor, gke_version_key
 
-NS = "llmd"
 REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]{1,2}$")
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 HF_PART = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$")
 S = TypeVar("S", bound=BaseModel)
+_REGION = GcpKeys.default("region")
 PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
@@ -98,17 +100,28 @@ class Context:
         chosen = self.gpu_pool.capacity if self.gpu_pool else None
         return chosen or self.accelerator.default_capacity
 
+    @property
+    def gpu_zones(self) -> tuple[str, ...]:
+        """The GPU pool's zones: as given, or the catalog's zones of the region that offer the accelerator."""
+        chosen = tuple(self.gpu_pool.zones) if self.gpu_pool else ()
+        catalog = self.accelerator.zones_by_region.get(self.region or "", ()) if self.accelerator else ()
+        return chosen or tuple(catalog)
+
     def max_model_len(self) -> int | None:
-        if self.accelerator is None:
-            return None
-        given = self.model.max_model_len if self.model else None
-        return given or self.accelerator.default_max_model_len
+        return None if self.accelerator is None else max_model_len(self.model, self.accelerator)
 
     def gpu_memory_utilization(self) -> float | None:
-        if self.accelerator is None:
-            return None
-        given = self.model.gpu_memory_utilization if self.model else None
-        return given or self.accelerator.default_gpu_memory_utilization
+        return None if self.accelerator is None else gpu_memory_utilization(self.model, self.accelerator)
+
+
+# The model settings whose unset value comes from the accelerator profile: resolved here only, for the primary
+# model and every extra one (rules and resolved settings alike).
+def max_model_len(model: ModelSection | None, acc: AcceleratorProfile) -> int:
+    return (model.max_model_len if model else None) or acc.default_max_model_len
+
+
+def gpu_memory_utilization(model: ModelSection | None, acc: AcceleratorProfile) -> float:
+    return (model.gpu_memory_utilization if model else None) or acc.default_gpu_memory_utilization
 
 
 Rule = Callable[[Context], Iterator[Problem]]
@@ -149,7 +162,7 @@ def project_and_region(ctx: Context) -> Iterator[Problem]:
             "use the project id (6-30 lowercase letters, digits, hyphens), not its name or number",
         )
     if not ctx.region:
-        yield Problem("gcp:region", ctx.region, "no region is set", "pulumi config set gcp:region us-central1")
+        yield Problem("gcp:region", ctx.region, "no region is set", f"pulumi config set gcp:region {_REGION}")
     elif ctx.region not in ZONES:
         zone_hint = re.match(r"^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$", ctx.region)
         guess = did_you_mean(ctx.region, REGIONS)
@@ -246,9 +259,8 @@ def _node_limit(key: str, max_nodes: int, zones: int) -> Iterator[Problem]:
         )
 
 
-def _gpu_zone_count(ctx: Context, pool: GpuPoolSection) -> int:
-    catalog_zones = ctx.accelerator.zones_by_region.get(ctx.region or "", ()) if ctx.accelerator else ()
-    return len(set(pool.zones)) or len(catalog_zones) or REGIONAL_POOL_ZONES
+def _gpu_zone_count(ctx: Context) -> int:
+    return len(set(ctx.gpu_zones)) or REGIONAL_POOL_ZONES
 
 
 def pool_size(ctx: Context) -> Iterator[Problem]:
@@ -262,7 +274,7 @@ def pool_size(ctx: Context) -> Iterator[Problem]:
             f"more than maxNodes ({pool.max_nodes})",
             "make minNodes <= maxNodes",
         )
-    yield from _node_limit(f"{NS}:gpuPool.maxNodes", pool.max_nodes, _gpu_zone_count(ctx, pool))
+    yield from _node_limit(f"{NS}:gpuPool.maxNodes", pool.max_nodes, _gpu_zone_count(ctx))
     if ctx.region and ctx.region in ZONES:
         offered = ctx.accelerator.zones_by_region.get(ctx.region) if ctx.accelerator else None
         for zone in pool.zones:
@@ -470,6 +482,9 @@ def _network(value: str, key: str) -> tuple[ipaddress.IPv4Network | None, Proble
         return None, Problem(key, value, f"not a valid IPv4 CIDR ({exc})", "use a network address like 10.0.0.0/20")
 
 
+_NETWORK_DEFAULTS = ", ".join(str(info.default) for info in NetworkSection.model_fields.values())
+
+
 def network_ranges(ctx: Context) -> Iterator[Problem]:
     if ctx.network is None:
         return
@@ -500,8 +515,7 @@ def network_ranges(ctx: Context) -> Iterator[Problem]:
                 f"{NS}:network.{b}",
                 str(nb),
                 f"overlaps network.{a} ({na})",
-                "give every range its own space; the defaults are 10.0.0.0/20, 10.16.0.0/14, 10.20.0.0/20, "
-                "10.21.0.0/23, 172.16.0.0/28",
+                f"give every range its own space; the defaults are {_NETWORK_DEFAULTS}",
             )
     master = parsed.get("masterCidr")
     if master is not None and master.prefixlen != 28:
@@ -525,7 +539,7 @@ def _pod_range(ctx: Context, pods: ipaddress.IPv4Network) -> Iterator[Problem]:
     gpu_max = known(ctx.gpu_pool, "max_nodes")
     gpu_zones = known(ctx.gpu_pool, "zones")
     if gpu_max and gpu_zones is not None and ctx.gpu_pool is not None:
-        gpu_max = min(gpu_max, NODES_PER_POOL_ZONE * _gpu_zone_count(ctx, ctx.gpu_pool))
+        gpu_max = min(gpu_max, NODES_PER_POOL_ZONE * _gpu_zone_count(ctx))
     system_max = known(ctx.section("systemPool", SystemPoolSection), "max_nodes")
     if system_max:
         system_max = min(system_max, NODES_PER_POOL_ZONE * REGIONAL_POOL_ZONES)
@@ -539,7 +553,7 @@ def _pod_range(ctx: Context, pods: ipaddress.IPv4Network) -> Iterator[Problem]:
         str(pods),
         f"a /{pods.prefixlen} holds {pods.num_addresses} addresses, but GKE gives each node a /{POD_SLICE_PREFIX} of "
         f"the Pod range ({DEFAULT_MAX_PODS_PER_NODE} Pods per node), and the pools can grow to {nodes} node(s)",
-        f"use a /{need} or larger (the default is 10.16.0.0/14)",
+        f"use a /{need} or larger (the default is {NetworkSection.model_fields['pod_cidr'].default})",
     )
 
 

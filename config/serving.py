@@ -1,13 +1,7 @@
-"""The llm-d serving layer's config: sections, rules and resolved settings.
+"""The llm-d serving layer's config: its keys (`ServingKeys`), rules and resolved settings.
 
-Keys (namespace `llmd`):
-  scheduler        {profile: default|load|random|custom, plugins: [{type, weight, parameters, name}]}
-  gateway          {className, timeoutSeconds}
-  hfToken          a Pulumi secret (`pulumi config set --secret llmd:hfToken hf_...`)
-  extraModels      [{name, replicas, maxModelLen, gpuMemoryUtilization, tensorParallelSize}]: more model
-                   pools next to `model` (Pattern 2), each with its own InferencePool and endpoint picker
-  existingCluster  {context, kubeconfig, namespace, nodeSelector}: deploy only this layer onto an existing
-                   cluster (Istio), with no GCP resources at all
+Every key is declared once, as a field below (type, default, bounds, description, secret); the README's table
+and Pulumi.yaml are generated from them (`make config-docs`).
 """
 
 from __future__ import annotations
@@ -16,16 +10,27 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import Field
 
 from config.errors import Problem
 from config.layers import Layer
 from config.naming import dns_label
-from config.partial import decode, parse_partial
-from config.rules import NS, Context, known, model_fits, model_name, run_rule, tensor_parallel_fits_node
-from config.schema import ModelSection, Section
+from config.partial import aliases, decode, parse_partial
+from config.rules import (
+    NS,
+    Context,
+    gpu_memory_utilization,
+    known,
+    max_model_len,
+    model_fits,
+    model_name,
+    run_rule,
+    tensor_parallel_fits_node,
+)
+from config.schema import SECRET, Keys, ModelSection, Section
+from stacks.accelerators import AcceleratorProfile
 from stacks.limits import K8S_LABEL_MAX_CHARS, MAX_BACKEND_TIMEOUT_S
 from stacks.models import KNOWN_MODELS, ModelFacts
 from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
@@ -42,49 +47,99 @@ BACKEND_TIMEOUT_WHY = (
 K8S_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
+def _profile_doc(name: str) -> str:
+    return ", ".join(f"{p.type.removesuffix('-scorer')} {p.weight:g}" for p in PROFILES[name] if p.weight is not None)
+
+
 class PluginSection(Section):
-    type: str
-    weight: float | None = None
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    name: str | None = None
+    type: str = Field(description="A plugin type of the pinned scheduler (stacks/scheduler_plugins.py).")
+    weight: float | None = Field(default=None, description="A scorer's weight (greater than 0); other kinds take none.")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="The plugin's parameters, passed as given.")
+    name: str | None = Field(default=None, description="Instance name, to list one plugin type twice.")
 
 
 class SchedulerSection(Section):
-    profile: str = "default"
-    plugins: list[PluginSection] = Field(default_factory=list)
+    profile: str = Field(
+        default="default",
+        description=f"Scoring profile of the endpoint picker: {', '.join(PROFILE_NAMES)}; default is "
+        f"{_profile_doc('default')}; custom takes plugins.",
+    )
+    plugins: list[PluginSection] = Field(
+        default_factory=list, description="With profile custom: the plugins, in order."
+    )
 
 
 class GatewaySection(Section):
-    class_name: str | None = None  # None: gke-l7-rilb on GKE, istio on an existing cluster
+    class_name: str | None = Field(
+        default=None,
+        description=f"GatewayClass of the internal gateway; unset: {GATEWAY_CLASSES['gke'][0]} on GKE, "
+        f"{GATEWAY_CLASSES['istio'][0]} on an existing cluster ({', '.join(GATEWAY_CLASSES['istio'])}).",
+    )
     timeout_seconds: int = Field(
         default=DEFAULT_BACKEND_TIMEOUT_S,
         ge=MIN_BACKEND_TIMEOUT_S,
         le=MAX_BACKEND_TIMEOUT_S,
+        description="Request timeout of the gateway's routes to the model pools, in seconds: it must cover the "
+        "longest generation.",
         json_schema_extra={"why": BACKEND_TIMEOUT_WHY},
     )
 
 
 class ExistingClusterSection(Section):
-    context: str | None = None  # required when existingCluster is set: never the kubeconfig's current context
-    kubeconfig: str | None = None  # a path (never the contents); None: $KUBECONFIG or ~/.kube/config
-    namespace: str = NAMESPACE
-    node_selector: dict[str, str] = Field(default_factory=dict)
-    # Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has none: a
-    # server-side-apply create of a CRD that exists fails (pulumi-kubernetes >= 4.29 does not adopt objects).
-    install_crds: bool = False
+    context: str | None = Field(
+        default=None,
+        description="The kubeconfig context of the cluster; required (never the kubeconfig's current context).",
+    )
+    kubeconfig: str | None = Field(
+        default=None,
+        description="Path of the kubeconfig file (never its contents); unset: $KUBECONFIG or ~/.kube/config.",
+    )
+    namespace: str = Field(default=NAMESPACE, description="Namespace to deploy into (an RFC 1123 label).")
+    node_selector: dict[str, str] = Field(
+        default_factory=dict, description="Node labels the model servers are scheduled onto."
+    )
+    install_crds: bool = Field(
+        default=False,
+        description="Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has "
+        "none (creating a CRD that exists fails: pulumi-kubernetes does not adopt objects).",
+    )
 
 
 class ExtraModelSection(ModelSection):
-    name: str
-    replicas: int = Field(default=1, ge=0)
+    name: str = Field(description="Hugging Face model id of this pool; each model is served once.")
+    replicas: int = Field(default=1, ge=0, description="Model server replicas (pods) of this pool.")
 
 
-SECTIONS: dict[str, type[Section]] = {
-    "scheduler": SchedulerSection,
-    "gateway": GatewaySection,
-    "existingCluster": ExistingClusterSection,
-}
-SCALARS = ("hfToken", "extraModels")
+HF_TOKEN = "hfToken"
+
+
+class ServingKeys(Keys):
+    """The serving layer's keys: llm-d's model pools, scheduler and gateway."""
+
+    hf_token: str | None = Field(
+        default=None,
+        description=f"Hugging Face token for gated models: pulumi config set --secret {NS}:{HF_TOKEN} hf_...",
+        json_schema_extra=SECRET,
+    )
+    scheduler: SchedulerSection = Field(
+        default_factory=SchedulerSection, description="The endpoint picker (inference scheduler) of every pool."
+    )
+    gateway: GatewaySection = Field(
+        default_factory=GatewaySection, description="The internal gateway in front of the model pools."
+    )
+    extra_models: list[ExtraModelSection] = Field(
+        default_factory=list,
+        description="Further model pools next to model, each with its own InferencePool and endpoint picker; unset "
+        "fields come from the accelerator profile.",
+    )
+    existing_cluster: ExistingClusterSection | None = Field(
+        default=None,
+        description="Deploy only the serving layer onto an existing cluster (Istio), with no GCP resources; unset: "
+        "onto the GKE platform the program creates.",
+    )
+
+
+assert ServingKeys.key("hf_token") == HF_TOKEN
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -107,27 +162,38 @@ class ServedModel:
         return bool(self.facts and self.facts.gated)
 
 
-@dataclass(frozen=True)
-class ExistingClusterSettings:
-    context: str | None
-    kubeconfig: str | None
-    node_selector: dict[str, str] = field(default_factory=dict)
-    install_crds: bool = False
+# The validated section is the resolved setting: nothing to mirror.
+ExistingClusterSettings: TypeAlias = ExistingClusterSection
 
 
 @dataclass(frozen=True)
 class ServingSettings:
-    namespace: str = NAMESPACE
-    scheduler_profile: str = "default"
-    plugins: tuple[PluginUse, ...] = PROFILES["default"]
-    gateway_provider: str = "gke"  # gke | istio
-    gateway_class: str = "gke-l7-rilb"
-    backend_timeout_s: int = DEFAULT_BACKEND_TIMEOUT_S
-    hf_token_set: bool = False
-    extra_models: tuple[ServedModel, ...] = ()
-    existing_cluster: ExistingClusterSettings | None = None
+    """What the serving layer resolves to; every value comes from a declared key (no defaults of its own)."""
+
+    namespace: str
+    scheduler_profile: str
+    plugins: tuple[PluginUse, ...]
+    gateway_provider: str  # gke | istio
+    gateway_class: str
+    backend_timeout_s: int
+    hf_token_set: bool
+    extra_models: tuple[ServedModel, ...]
+    existing_cluster: ExistingClusterSettings | None
     # The Hugging Face token as a secret Output, set by settings_from_pulumi when hfToken is set (None offline).
     hf_token: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
+
+
+def served_model(section: ModelSection, acc: AcceleratorProfile) -> ServedModel:
+    """A model pool from its section (`model` or an `extraModels` entry): unset values from the accelerator."""
+    return ServedModel(
+        name=section.name,
+        slug=model_slug(section.name),
+        replicas=section.replicas,
+        tensor_parallel_size=section.tensor_parallel_size,
+        max_model_len=max_model_len(section, acc),
+        gpu_memory_utilization=gpu_memory_utilization(section, acc),
+        facts=KNOWN_MODELS.get(section.name),
+    )
 
 
 # ------------------------------------------------------------------------------------------------- rules
@@ -237,8 +303,7 @@ def _extra_models(ctx: Context) -> tuple[list[ExtraModelSection] | None, list[Pr
                 f"{NS}:extraModels",
                 value,
                 "must be a list",
-                "write extraModels as a list of {name, replicas, maxModelLen, gpuMemoryUtilization, "
-                "tensorParallelSize}",
+                f"write extraModels as a list of {{{', '.join(aliases(ExtraModelSection))}}}",
             )
         )
         models = None
@@ -290,7 +355,7 @@ def extra_models(ctx: Context) -> Iterator[Problem]:
 
 
 def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
-    if ctx.raw.get(f"{NS}:hfToken"):
+    if ctx.raw.get(f"{NS}:{HF_TOKEN}"):
         return
     models, _ = _extra_models(ctx)
     names = [("model.name", known(ctx.model, "name"))]
@@ -305,7 +370,7 @@ def hf_token_for_gated_models(ctx: Context) -> Iterator[Problem]:
                 name,
                 "a gated model: Hugging Face refuses the download without a token of an account that accepted "
                 "its licence",
-                f"pulumi config set --secret {NS}:hfToken <token>, or serve a public model such as Qwen/Qwen3-8B",
+                f"pulumi config set --secret {NS}:{HF_TOKEN} <token>, or serve a public model such as Qwen/Qwen3-8B",
             )
 
 
@@ -378,7 +443,7 @@ def existing_cluster_context(ctx: Context) -> Iterator[Problem]:
 
 
 RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models, existing_cluster_context)
-SERVING = Layer(name="serving", sections=SECTIONS, scalars=SCALARS, rules=RULES)
+SERVING = Layer(name="serving", keys=(ServingKeys,), rules=RULES)
 
 
 # --------------------------------------------------------------------------------------------- resolving
@@ -390,20 +455,6 @@ def _plugins(section: SchedulerSection) -> tuple[PluginUse, ...]:
     return tuple(PluginUse(p.type, p.weight, tuple(sorted(p.parameters.items())), p.name) for p in section.plugins)
 
 
-def _served(ctx: Context, m: ExtraModelSection) -> ServedModel:
-    acc = ctx.accelerator
-    assert acc is not None
-    return ServedModel(
-        name=m.name,
-        slug=model_slug(m.name),
-        replicas=m.replicas,
-        tensor_parallel_size=m.tensor_parallel_size,
-        max_model_len=m.max_model_len or acc.default_max_model_len,
-        gpu_memory_utilization=m.gpu_memory_utilization or acc.default_gpu_memory_utilization,
-        facts=KNOWN_MODELS.get(m.name),
-    )
-
-
 def resolve(ctx: Context) -> ServingSettings:
     scheduler = ctx.section("scheduler", SchedulerSection)
     gateway = ctx.section("gateway", GatewaySection)
@@ -411,6 +462,8 @@ def resolve(ctx: Context) -> ServingSettings:
     assert scheduler is not None and gateway is not None and existing is not None
     provider = _provider(ctx)
     models, _ = _extra_models(ctx)
+    acc = ctx.accelerator
+    assert acc is not None
     return ServingSettings(
         namespace=existing.namespace if ctx.existing_cluster else NAMESPACE,
         scheduler_profile=scheduler.profile,
@@ -418,13 +471,7 @@ def resolve(ctx: Context) -> ServingSettings:
         gateway_provider=provider,
         gateway_class=gateway.class_name or GATEWAY_CLASSES[provider][0],
         backend_timeout_s=gateway.timeout_seconds,
-        hf_token_set=bool(ctx.raw.get(f"{NS}:hfToken")),
-        extra_models=tuple(_served(ctx, m) for m in models or []),
-        existing_cluster=(
-            ExistingClusterSettings(
-                existing.context, existing.kubeconfig, dict(existing.node_selector), existing.install_crds
-            )
-            if ctx.existing_cluster
-            else None
-        ),
+        hf_token_set=bool(ctx.raw.get(f"{NS}:{HF_TOKEN}")),
+        extra_models=tuple(served_model(m, acc) for m in models or []),
+        existing_cluster=existing if ctx.existing_cluster else None,
     )

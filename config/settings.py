@@ -1,25 +1,21 @@
-"""The validated, resolved settings the components receive (plain typed values)."""
+"""The validated, resolved settings the components receive (plain typed values).
+
+Nothing here has a default of its own: every value is resolved from a declared key (`config.schema`) in
+`config.load` and the layers' `resolve`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from config.edge import EdgeSettings
 from config.naming import Names
 from config.schema import ClusterSection, NetworkSection, SystemPoolSection
-from config.serving import ServingSettings
+from config.serving import ServedModel, ServingSettings
 from stacks.accelerators import AcceleratorProfile, MachineShape
-from stacks.models import ModelFacts
 
-
-@dataclass(frozen=True)
-class ModelSettings:
-    name: str
-    max_model_len: int
-    gpu_memory_utilization: float
-    replicas: int
-    tensor_parallel_size: int
-    facts: ModelFacts | None
+# The primary model is a model pool like every extra one (`config.serving.served_model` resolves both).
+ModelSettings = ServedModel
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,7 @@ class Settings:
     project: str
     region: str
     accelerator: AcceleratorProfile
-    model: ModelSettings
+    model: ServedModel
     network: NetworkSection
     gpu_pool: GpuPoolSettings
     system_pool: SystemPoolSection
@@ -47,5 +43,5 @@ class Settings:
     names: Names
     serving: ServingSettings
     edge: EdgeSettings
-    labels: dict[str, str] = field(default_factory=dict)
-    notices: tuple[str, ...] = ()
+    labels: dict[str, str]
+    notices: tuple[str, ...]
