@@ -383,10 +383,26 @@ def alert_channels(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def timeouts_in_step(ctx: Context) -> Iterator[Problem]:
+    """The chat and the external load balancer must not wait longer than the internal gateway lets a request run."""
+    from config.serving import GatewaySection
+
+    chat = known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")
+    internal = known(ctx.section("gateway", GatewaySection), "timeout_seconds")
+    if chat is not None and internal is not None and chat > internal:
+        yield Problem(
+            f"{NS}:edge.backendTimeoutSeconds",
+            chat,
+            f"longer than the internal gateway's gateway.timeoutSeconds ({internal} s): the chat would wait for "
+            "answers the internal gateway has already cut off",
+            f"use edge.backendTimeoutSeconds <= {internal}, or raise gateway.timeoutSeconds as well",
+        )
+
+
 EDGE = Layer(
     name="edge",
     keys=(EdgeKeys,),
-    rules=(iap_members, oauth_client, endpoints_name, frontend_values, alert_channels),
+    rules=(iap_members, oauth_client, endpoints_name, frontend_values, alert_channels, timeouts_in_step),
 )
 
 

@@ -521,11 +521,6 @@ class TestWorkloadIdentity:
 
 
 class TestTimeoutsAgree:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="edge.backendTimeoutSeconds above gateway.timeoutSeconds is planned silently: the chat (and the "
-        "external load balancer) wait longer than the internal gateway lets a generation run",
-    )
     def test_the_chat_waits_no_longer_than_the_internal_gateway_lets_a_request_run(self):
         from plan.runner import PlanError
         from tests.plangraph import plan_with

@@ -74,6 +74,8 @@ def custom() -> dict[str, Any]:
         },
         "llmd:iapOauthClientSecret": {"secure": "v1:encrypted"},
         "llmd:edge": {"endpointsName": "chat", "randomSuffix": False, "backendTimeoutSeconds": 7200},
+        # The internal gateway must let a request run at least as long as the chat waits for it.
+        "llmd:gateway": {"timeoutSeconds": 7200},
         "llmd:frontend": {"image": "us-docker.pkg.dev/acme/chat/app:1.2.3", "replicas": 3, "queueConcurrency": 64},
         "llmd:alerts": {
             "notificationChannels": ["projects/acme-prod/notificationChannels/42"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.platform.target import DeploymentTarget
 from components.serving.llmd_serving import LlmdServingArgs, ServedPool
 from components.serving.model_service import PodSize
-from config.serving import ServedModel, model_slug
+from config.serving import ServedModel
 from config.settings import Settings
 from stacks.accelerators import batch_limits
 from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
@@ -16,16 +16,7 @@ ANY_GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "
 
 
 def served_models(s: Settings) -> list[ServedModel]:
-    primary = ServedModel(
-        name=s.model.name,
-        slug=model_slug(s.model.name),
-        replicas=s.model.replicas,
-        tensor_parallel_size=s.model.tensor_parallel_size,
-        max_model_len=s.model.max_model_len,
-        gpu_memory_utilization=s.model.gpu_memory_utilization,
-        facts=s.model.facts,
-    )
-    return [primary, *s.serving.extra_models]
+    return [s.model, *s.serving.extra_models]
 
 
 def toleration(taint: dict[str, str]) -> dict[str, str]:
