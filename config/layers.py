@@ -1,6 +1,6 @@
 """Each layer of the product (platform, serving, edge) contributes config keys and rules.
 
-A layer's keys are declared once, as the fields of its `Keys` models (`config.schema.Keys`): its sections and
+A layer's keys are declared once, as the fields of its `Keys` models (`config.section.Keys`): its sections and
 scalars, and which of them are secrets, are read from those declarations. `config.load` parses every layer's
 sections and runs every layer's rules in one pass, so a stack with problems in several layers hears about all of
 them at once.
@@ -9,9 +9,12 @@ them at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from config.rules import Rule
-from config.schema import NS, Keys, Section
+from config.section import NS, Keys, Section
+
+if TYPE_CHECKING:  # the layer packages import this module while config.context loads
+    from config.context import Rule
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from config import edge, serving
+from config.context import Context, run_rule
 from config.errors import ConfigError, Problem
 from config.naming import Names, label_value
 from config.partial import decode, did_you_mean, parse_partial
 from config.platform import PLATFORM
-from config.rules import NS, Context, run_rule
-from config.schema import (
-    PROGRAM_LABELS,
+from config.platform.schema import (
     ClusterSection,
     GcpKeys,
     GpuPoolSection,
@@ -24,6 +23,7 @@ from config.schema import (
     NetworkSection,
     SystemPoolSection,
 )
+from config.section import NS, PROGRAM_LABELS
 from config.settings import GpuPoolSettings, Settings
 from stacks.accelerators import CATALOG
 from stacks.limits import LABEL_MAX_CHARS, MAX_LABELS

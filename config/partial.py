@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from config.errors import Problem, is_secret_key
-from config.schema import Section
+from config.section import Section
 
 S = TypeVar("S", bound=Section)
 # Mistakes people copy from runbooks, per (section, key), with what to do instead.

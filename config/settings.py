@@ -1,6 +1,6 @@
 """The validated, resolved settings the components receive (plain typed values).
 
-Nothing here has a default of its own: every value is resolved from a declared key (`config.schema`) in
+Nothing here has a default of its own: every value is resolved from a declared key (each layer's `schema` module) in
 `config.load` and the layers' `resolve`.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from config.edge import EdgeSettings
 from config.naming import Names
-from config.schema import ClusterSection, NetworkSection, SystemPoolSection
+from config.platform.schema import ClusterSection, NetworkSection, SystemPoolSection
 from config.serving import ServedModel, ServingSettings
 from stacks.accelerators import AcceleratorProfile, MachineShape
 

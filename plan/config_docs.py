@@ -1,7 +1,7 @@
 """Generate the config documentation from the config model: the README's table and Pulumi.yaml's config.
 
-Every key is declared once, in `config/` (type, default, bounds, description, secret: see `config.schema`). This
-module renders those declarations into the two places a user reads them:
+Every key is declared once, in `config/` (type, default, bounds, description, secret: see `config.section` and
+each layer's `schema` module). This module renders those declarations into the two places a user reads them:
 
 - README.md, between `<!-- config-table:start -->` and `<!-- config-table:end -->`: one row per key and field;
 - Pulumi.yaml from its `config:` line on: the project config of keys marked `PROJECT` (with their type and
@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from config.load import LAYERS
-from config.schema import Keys, Section, marked, section_of
+from config.section import Keys, Section, marked, section_of
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -1,200 +1,30 @@
-"""The llm-d serving layer's config: its keys (`ServingKeys`), rules and resolved settings.
-
-Every key is declared once, as a field below (type, default, bounds, description, secret); the README's table
-and Pulumi.yaml are generated from them (`make config-docs`).
-"""
+"""The serving layer's rules."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pydantic import Field
-
+from config.context import Context, known, run_rule
 from config.errors import Problem
-from config.layers import Layer
 from config.naming import dns_label
 from config.partial import aliases, decode, parse_partial
-from config.rules import (
-    NS,
-    Context,
-    gpu_memory_utilization,
-    known,
-    max_model_len,
-    model_fits,
-    model_name,
-    run_rule,
-    tensor_parallel_fits_node,
+from config.platform.rules import model_fits, model_name, tensor_parallel_fits_node
+from config.section import NS
+from config.serving.schema import (
+    HF_TOKEN,
+    K8S_LABEL,
+    ExistingClusterSection,
+    ExtraModelSection,
+    GatewaySection,
+    SchedulerSection,
 )
-from config.schema import SECRET, Keys, ModelSection, Section
-from stacks.accelerators import AcceleratorProfile
-from stacks.limits import K8S_LABEL_MAX_CHARS, MAX_BACKEND_TIMEOUT_S
-from stacks.models import KNOWN_MODELS, ModelFacts
-from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, PROFILES, Kind, PluginUse
-from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
+from stacks.limits import K8S_LABEL_MAX_CHARS
+from stacks.models import KNOWN_MODELS
+from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, Kind
+from stacks.serving import GATEWAY_CLASSES
 from stacks.versions import PINNED
-
-if TYPE_CHECKING:
-    import pulumi
-
-BACKEND_TIMEOUT_WHY = (
-    "Google does not recommend backend service timeouts above 24 hours (load-balancing/docs/https#timeout-bes): "
-    "its proxies restart for maintenance"
-)
-K8S_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-
-
-def _profile_doc(name: str) -> str:
-    return ", ".join(f"{p.type.removesuffix('-scorer')} {p.weight:g}" for p in PROFILES[name] if p.weight is not None)
-
-
-class PluginSection(Section):
-    type: str = Field(description="A plugin type of the pinned scheduler (stacks/scheduler_plugins.py).")
-    weight: float | None = Field(default=None, description="A scorer's weight (greater than 0); other kinds take none.")
-    parameters: dict[str, Any] = Field(default_factory=dict, description="The plugin's parameters, passed as given.")
-    name: str | None = Field(default=None, description="Instance name, to list one plugin type twice.")
-
-
-class SchedulerSection(Section):
-    profile: str = Field(
-        default="default",
-        description=f"Scoring profile of the endpoint picker: {', '.join(PROFILE_NAMES)}; default is "
-        f"{_profile_doc('default')}; custom takes plugins.",
-    )
-    plugins: list[PluginSection] = Field(
-        default_factory=list, description="With profile custom: the plugins, in order."
-    )
-
-
-class GatewaySection(Section):
-    class_name: str | None = Field(
-        default=None,
-        description=f"GatewayClass of the internal gateway; unset: {GATEWAY_CLASSES['gke'][0]} on GKE, "
-        f"{GATEWAY_CLASSES['istio'][0]} on an existing cluster ({', '.join(GATEWAY_CLASSES['istio'])}).",
-    )
-    timeout_seconds: int = Field(
-        default=DEFAULT_BACKEND_TIMEOUT_S,
-        ge=MIN_BACKEND_TIMEOUT_S,
-        le=MAX_BACKEND_TIMEOUT_S,
-        description="Request timeout of the gateway's routes to the model pools, in seconds: it must cover the "
-        "longest generation.",
-        json_schema_extra={"why": BACKEND_TIMEOUT_WHY},
-    )
-
-
-class ExistingClusterSection(Section):
-    context: str | None = Field(
-        default=None,
-        description="The kubeconfig context of the cluster; required (never the kubeconfig's current context).",
-    )
-    kubeconfig: str | None = Field(
-        default=None,
-        description="Path of the kubeconfig file (never its contents); unset: $KUBECONFIG or ~/.kube/config.",
-    )
-    namespace: str = Field(default=NAMESPACE, description="Namespace to deploy into (an RFC 1123 label).")
-    node_selector: dict[str, str] = Field(
-        default_factory=dict, description="Node labels the model servers are scheduled onto."
-    )
-    install_crds: bool = Field(
-        default=False,
-        description="Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has "
-        "none (creating a CRD that exists fails: pulumi-kubernetes does not adopt objects).",
-    )
-
-
-class ExtraModelSection(ModelSection):
-    name: str = Field(description="Hugging Face model id of this pool; each model is served once.")
-    replicas: int = Field(default=1, ge=0, description="Model server replicas (pods) of this pool.")
-
-
-HF_TOKEN = "hfToken"
-
-
-class ServingKeys(Keys):
-    """The serving layer's keys: llm-d's model pools, scheduler and gateway."""
-
-    hf_token: str | None = Field(
-        default=None,
-        description=f"Hugging Face token for gated models: pulumi config set --secret {NS}:{HF_TOKEN} hf_...",
-        json_schema_extra=SECRET,
-    )
-    scheduler: SchedulerSection = Field(
-        default_factory=SchedulerSection, description="The endpoint picker (inference scheduler) of every pool."
-    )
-    gateway: GatewaySection = Field(
-        default_factory=GatewaySection, description="The internal gateway in front of the model pools."
-    )
-    extra_models: list[ExtraModelSection] = Field(
-        default_factory=list,
-        description="Further model pools next to model, each with its own InferencePool and endpoint picker; unset "
-        "fields come from the accelerator profile.",
-    )
-    existing_cluster: ExistingClusterSection | None = Field(
-        default=None,
-        description="Deploy only the serving layer onto an existing cluster (Istio), with no GCP resources; unset: "
-        "onto the GKE platform the program creates.",
-    )
-
-
-assert ServingKeys.key("hf_token") == HF_TOKEN
-
-
-# ---------------------------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class ServedModel:
-    """One model pool: a modelservice release, an InferencePool and its endpoint picker."""
-
-    name: str
-    slug: str
-    replicas: int
-    tensor_parallel_size: int
-    max_model_len: int
-    gpu_memory_utilization: float
-    facts: ModelFacts | None
-
-    @property
-    def gated(self) -> bool:
-        return bool(self.facts and self.facts.gated)
-
-
-# The validated section is the resolved setting: nothing to mirror.
-ExistingClusterSettings: TypeAlias = ExistingClusterSection
-
-
-@dataclass(frozen=True)
-class ServingSettings:
-    """What the serving layer resolves to; every value comes from a declared key (no defaults of its own)."""
-
-    namespace: str
-    scheduler_profile: str
-    plugins: tuple[PluginUse, ...]
-    gateway_provider: str  # gke | istio
-    gateway_class: str
-    backend_timeout_s: int
-    hf_token_set: bool
-    extra_models: tuple[ServedModel, ...]
-    existing_cluster: ExistingClusterSettings | None
-    # The Hugging Face token as a secret Output, set by settings_from_pulumi when hfToken is set (None offline).
-    hf_token: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
-
-
-def served_model(section: ModelSection, acc: AcceleratorProfile) -> ServedModel:
-    """A model pool from its section (`model` or an `extraModels` entry): unset values from the accelerator."""
-    return ServedModel(
-        name=section.name,
-        slug=model_slug(section.name),
-        replicas=section.replicas,
-        tensor_parallel_size=section.tensor_parallel_size,
-        max_model_len=max_model_len(section, acc),
-        gpu_memory_utilization=gpu_memory_utilization(section, acc),
-        facts=KNOWN_MODELS.get(section.name),
-    )
-
 
 # ------------------------------------------------------------------------------------------------- rules
 
@@ -440,38 +270,3 @@ def existing_cluster_context(ctx: Context) -> Iterator[Problem]:
             "still the placeholder: the stack would deploy to a context that does not exist",
             set_context,
         )
-
-
-RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models, existing_cluster_context)
-SERVING = Layer(name="serving", keys=(ServingKeys,), rules=RULES)
-
-
-# --------------------------------------------------------------------------------------------- resolving
-
-
-def _plugins(section: SchedulerSection) -> tuple[PluginUse, ...]:
-    if section.profile != "custom":
-        return PROFILES[section.profile]
-    return tuple(PluginUse(p.type, p.weight, tuple(sorted(p.parameters.items())), p.name) for p in section.plugins)
-
-
-def resolve(ctx: Context) -> ServingSettings:
-    scheduler = ctx.section("scheduler", SchedulerSection)
-    gateway = ctx.section("gateway", GatewaySection)
-    existing = ctx.section("existingCluster", ExistingClusterSection)
-    assert scheduler is not None and gateway is not None and existing is not None
-    provider = _provider(ctx)
-    models, _ = _extra_models(ctx)
-    acc = ctx.accelerator
-    assert acc is not None
-    return ServingSettings(
-        namespace=existing.namespace if ctx.existing_cluster else NAMESPACE,
-        scheduler_profile=scheduler.profile,
-        plugins=_plugins(scheduler),
-        gateway_provider=provider,
-        gateway_class=gateway.class_name or GATEWAY_CLASSES[provider][0],
-        backend_timeout_s=gateway.timeout_seconds,
-        hf_token_set=bool(ctx.raw.get(f"{NS}:{HF_TOKEN}")),
-        extra_models=tuple(served_model(m, acc) for m in models or []),
-        existing_cluster=existing if ctx.existing_cluster else None,
-    )

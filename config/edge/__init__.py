@@ -1,0 +1,80 @@
+"""The public edge's config: schema (its keys), rules, resolve (settings and names)."""
+
+from config.edge.resolve import (
+    AlertSettings,
+    EdgeSettings,
+    FrontendSettings,
+    endpoints_base,
+    endpoints_host,
+    endpoints_label,
+    from_section,
+    resolve,
+)
+from config.edge.rules import (
+    alert_channels,
+    endpoints_name,
+    frontend_values,
+    iap_members,
+    member_problem,
+    oauth_client,
+    quantity,
+    timeouts_in_step,
+)
+from config.edge.schema import (
+    CHANNEL,
+    DEFAULT_BACKEND_TIMEOUT,
+    DNS_LABEL,
+    DOMAIN,
+    EMAIL,
+    MEMBER_KINDS,
+    OAUTH_CLIENT_ID,
+    RESOURCE_QUANTITY,
+    SECRET_KEY,
+    SUFFIX_HEX,
+    AlertsSection,
+    EdgeKeys,
+    EdgeSection,
+    FrontendSection,
+    IapSection,
+)
+from config.layers import Layer
+
+EDGE = Layer(
+    name="edge",
+    keys=(EdgeKeys,),
+    rules=(iap_members, oauth_client, endpoints_name, frontend_values, alert_channels, timeouts_in_step),
+)
+
+__all__ = [
+    "DNS_LABEL",
+    "EMAIL",
+    "DOMAIN",
+    "OAUTH_CLIENT_ID",
+    "CHANNEL",
+    "RESOURCE_QUANTITY",
+    "MEMBER_KINDS",
+    "SUFFIX_HEX",
+    "DEFAULT_BACKEND_TIMEOUT",
+    "SECRET_KEY",
+    "EdgeSection",
+    "IapSection",
+    "FrontendSection",
+    "AlertsSection",
+    "EdgeKeys",
+    "member_problem",
+    "iap_members",
+    "oauth_client",
+    "endpoints_name",
+    "quantity",
+    "frontend_values",
+    "alert_channels",
+    "timeouts_in_step",
+    "endpoints_base",
+    "endpoints_label",
+    "endpoints_host",
+    "FrontendSettings",
+    "AlertSettings",
+    "from_section",
+    "EdgeSettings",
+    "resolve",
+]

@@ -1,0 +1,118 @@
+"""The serving layer's keys: scheduler, gateway, HF token, extra models, existing cluster."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from config.platform.schema import ModelSection
+from config.section import NS, SECRET, Keys, Section
+from stacks.limits import MAX_BACKEND_TIMEOUT_S
+from stacks.scheduler_plugins import PROFILE_NAMES, PROFILES
+from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
+
+if TYPE_CHECKING:
+    pass
+
+BACKEND_TIMEOUT_WHY = (
+    "Google does not recommend backend service timeouts above 24 hours (load-balancing/docs/https#timeout-bes): "
+    "its proxies restart for maintenance"
+)
+K8S_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def _profile_doc(name: str) -> str:
+    return ", ".join(f"{p.type.removesuffix('-scorer')} {p.weight:g}" for p in PROFILES[name] if p.weight is not None)
+
+
+class PluginSection(Section):
+    type: str = Field(description="A plugin type of the pinned scheduler (stacks/scheduler_plugins.py).")
+    weight: float | None = Field(default=None, description="A scorer's weight (greater than 0); other kinds take none.")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="The plugin's parameters, passed as given.")
+    name: str | None = Field(default=None, description="Instance name, to list one plugin type twice.")
+
+
+class SchedulerSection(Section):
+    profile: str = Field(
+        default="default",
+        description=f"Scoring profile of the endpoint picker: {', '.join(PROFILE_NAMES)}; default is "
+        f"{_profile_doc('default')}; custom takes plugins.",
+    )
+    plugins: list[PluginSection] = Field(
+        default_factory=list, description="With profile custom: the plugins, in order."
+    )
+
+
+class GatewaySection(Section):
+    class_name: str | None = Field(
+        default=None,
+        description=f"GatewayClass of the internal gateway; unset: {GATEWAY_CLASSES['gke'][0]} on GKE, "
+        f"{GATEWAY_CLASSES['istio'][0]} on an existing cluster ({', '.join(GATEWAY_CLASSES['istio'])}).",
+    )
+    timeout_seconds: int = Field(
+        default=DEFAULT_BACKEND_TIMEOUT_S,
+        ge=MIN_BACKEND_TIMEOUT_S,
+        le=MAX_BACKEND_TIMEOUT_S,
+        description="Request timeout of the gateway's routes to the model pools, in seconds: it must cover the "
+        "longest generation.",
+        json_schema_extra={"why": BACKEND_TIMEOUT_WHY},
+    )
+
+
+class ExistingClusterSection(Section):
+    context: str | None = Field(
+        default=None,
+        description="The kubeconfig context of the cluster; required (never the kubeconfig's current context).",
+    )
+    kubeconfig: str | None = Field(
+        default=None,
+        description="Path of the kubeconfig file (never its contents); unset: $KUBECONFIG or ~/.kube/config.",
+    )
+    namespace: str = Field(default=NAMESPACE, description="Namespace to deploy into (an RFC 1123 label).")
+    node_selector: dict[str, str] = Field(
+        default_factory=dict, description="Node labels the model servers are scheduled onto."
+    )
+    install_crds: bool = Field(
+        default=False,
+        description="Install the Gateway API and InferencePool CRDs at the pinned versions, for a cluster that has "
+        "none (creating a CRD that exists fails: pulumi-kubernetes does not adopt objects).",
+    )
+
+
+class ExtraModelSection(ModelSection):
+    name: str = Field(description="Hugging Face model id of this pool; each model is served once.")
+    replicas: int = Field(default=1, ge=0, description="Model server replicas (pods) of this pool.")
+
+
+HF_TOKEN = "hfToken"
+
+
+class ServingKeys(Keys):
+    """The serving layer's keys: llm-d's model pools, scheduler and gateway."""
+
+    hf_token: str | None = Field(
+        default=None,
+        description=f"Hugging Face token for gated models: pulumi config set --secret {NS}:{HF_TOKEN} hf_...",
+        json_schema_extra=SECRET,
+    )
+    scheduler: SchedulerSection = Field(
+        default_factory=SchedulerSection, description="The endpoint picker (inference scheduler) of every pool."
+    )
+    gateway: GatewaySection = Field(
+        default_factory=GatewaySection, description="The internal gateway in front of the model pools."
+    )
+    extra_models: list[ExtraModelSection] = Field(
+        default_factory=list,
+        description="Further model pools next to model, each with its own InferencePool and endpoint picker; unset "
+        "fields come from the accelerator profile.",
+    )
+    existing_cluster: ExistingClusterSection | None = Field(
+        default=None,
+        description="Deploy only the serving layer onto an existing cluster (Istio), with no GCP resources; unset: "
+        "onto the GKE platform the program creates.",
+    )
+
+
+assert ServingKeys.key("hf_token") == HF_TOKEN
