@@ -15,6 +15,7 @@ from config.errors import ConfigError, Problem
 from config.naming import Names, label_value
 from config.partial import decode, did_you_mean, parse_partial
 from config.platform import PLATFORM
+from config.platform.resolve import resolve as platform_resolve
 from config.platform.schema import (
     ClusterSection,
     GcpKeys,
@@ -24,7 +25,7 @@ from config.platform.schema import (
     SystemPoolSection,
 )
 from config.section import NS, PROGRAM_LABELS
-from config.settings import GpuPoolSettings, Settings
+from config.settings import Settings
 from stacks.accelerators import CATALOG
 from stacks.limits import LABEL_MAX_CHARS, MAX_LABELS
 
@@ -233,43 +234,25 @@ def _typed(value: BaseModel | None, cls: type[S]) -> S | None:
 
 
 def _resolve(ctx: Context, sections: dict[str, BaseModel | None], stack: str, labels: dict[str, str]) -> Settings:
-    acc, model, pool = ctx.accelerator, ctx.model, ctx.gpu_pool
-    assert acc and model and pool and ctx.network and ctx.cluster
     assert (ctx.project and ctx.region) or ctx.existing_cluster
     system_pool = _typed(sections["systemPool"], SystemPoolSection)
-    assert system_pool is not None
-    shape = acc.machine(ctx.machine_type or "")
-    assert shape is not None and ctx.capacity is not None
-    primary = serving.served_model(model, acc)
-    notices: tuple[str, ...] = ()
-    if primary.facts is None and acc.is_gpu:
-        notices = (
-            f"model {model.name} is not in the built-in model table: the GPU memory fit check covered only the "
-            "CUDA reserve, not weights and KV cache",
-        )
+    assert system_pool is not None and ctx.network and ctx.cluster
+    resolved = platform_resolve(ctx)
     return Settings(
         stack=stack,
         project=ctx.project or "",
         region=ctx.region or "",
-        accelerator=acc,
-        model=primary,
+        accelerator=resolved.accelerator,
+        model=resolved.model,
         network=ctx.network,
-        gpu_pool=GpuPoolSettings(
-            machine=shape,
-            gpus_per_node=ctx.gpus_per_node or 0,
-            min_nodes=pool.min_nodes,
-            max_nodes=pool.max_nodes,
-            capacity=ctx.capacity,
-            reservation=pool.reservation,
-            zones=ctx.gpu_zones,
-        ),
+        gpu_pool=resolved.gpu_pool,
         system_pool=system_pool,
         cluster=ctx.cluster,
         names=Names(stack),
         serving=serving.resolve(ctx),
         edge=edge.resolve(ctx),
         labels=labels,
-        notices=notices,
+        notices=resolved.notices,
     )
 
 

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from config.edge import AlertSettings
 from stacks.dashboard import WINDOW, render
+
+
+class Thresholds(Protocol):
+    """What the rules need of the stack's alert settings (the catalog does not depend on the config model)."""
+
+    @property
+    def ttft_p95_slo_seconds(self) -> float: ...
+    @property
+    def error_rate_percent(self) -> float: ...
+    @property
+    def queue_size_threshold(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -18,7 +29,7 @@ class AlertRule:
     runbook: str
 
 
-def rules(settings: AlertSettings) -> tuple[AlertRule, ...]:
+def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
     slo = settings.ttft_p95_slo_seconds
     errors = settings.error_rate_percent / 100
     queue = settings.queue_size_threshold
@@ -64,5 +75,5 @@ def rules(settings: AlertSettings) -> tuple[AlertRule, ...]:
     )
 
 
-def rendered(settings: AlertSettings, cluster: str, namespace: str) -> list[tuple[AlertRule, str]]:
+def rendered(settings: Thresholds, cluster: str, namespace: str) -> list[tuple[AlertRule, str]]:
     return [(rule, render(rule.promql, cluster, namespace)) for rule in rules(settings)]

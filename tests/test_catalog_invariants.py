@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from config.rules import REGION
+from config.context import REGION
 from plan.runner import load_config_file, stack_file
 from stacks.accelerators import CATALOG, SYSTEM_POOL_MACHINE, AcceleratorProfile, MachineShape
 from stacks.models import KNOWN_MODELS, ModelFacts
@@ -197,3 +197,13 @@ def test_machine_shape_defaults_are_cpu_shapes():
     """A shape built without GPU counts is a CPU shape (the catalog relies on it for the CPU profile)."""
     shape = MachineShape("n2-standard-8", 8, 32)
     assert shape.gpu_counts == () and not shape.spot_or_flex_only
+
+
+def test_the_catalog_does_not_depend_on_the_config_model():
+    import ast
+    from pathlib import Path
+
+    for path in (Path(__file__).resolve().parent.parent / "stacks").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(("config", "components")), f"{path.name} imports {node.module}"

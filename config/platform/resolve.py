@@ -1,0 +1,47 @@
+"""The platform layer's resolved settings: the accelerator, the primary model and the GPU pool, catalog defaults
+applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.context import Context
+from config.serving.resolve import ServedModel, served_model
+from config.settings import GpuPoolSettings
+from stacks.accelerators import AcceleratorProfile
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    accelerator: AcceleratorProfile
+    model: ServedModel
+    gpu_pool: GpuPoolSettings
+    notices: tuple[str, ...]
+
+
+def resolve(ctx: Context) -> PlatformSettings:
+    acc, model, pool = ctx.accelerator, ctx.model, ctx.gpu_pool
+    assert acc and model and pool
+    shape = acc.machine(ctx.machine_type or "")
+    assert shape is not None and ctx.capacity is not None
+    primary = served_model(model, acc)
+    notices: tuple[str, ...] = ()
+    if primary.facts is None and acc.is_gpu:
+        notices = (
+            f"model {model.name} is not in the built-in model table: the GPU memory fit check covered only the "
+            "CUDA reserve, not weights and KV cache",
+        )
+    return PlatformSettings(
+        accelerator=acc,
+        model=primary,
+        gpu_pool=GpuPoolSettings(
+            machine=shape,
+            gpus_per_node=ctx.gpus_per_node or 0,
+            min_nodes=pool.min_nodes,
+            max_nodes=pool.max_nodes,
+            capacity=ctx.capacity,
+            reservation=pool.reservation,
+            zones=ctx.gpu_zones,
+        ),
+        notices=notices,
+    )
