@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import combinations
 
-from config.context import HF_ID, HF_PART, PRIVATE_RANGES, PROJECT_ID, Context, Rule, known
+from config.context import (
+    HF_ID,
+    HF_PART,
+    PRIVATE_RANGES,
+    PROJECT_ID,
+    Context,
+    Rule,
+    gpu_memory_utilization,
+    known,
+    max_model_len,
+)
 from config.errors import Problem
 from config.partial import did_you_mean
 from config.platform.schema import (
     GcpKeys,
+    ModelSection,
     NetworkSection,
     SystemPoolSection,
 )
@@ -252,19 +263,23 @@ def system_pool(ctx: Context) -> Iterator[Problem]:
     yield from _node_limit(f"{NS}:systemPool.maxNodes", pool.max_nodes, REGIONAL_POOL_ZONES)
 
 
-def tensor_parallel_fits_node(ctx: Context) -> Iterator[Problem]:
-    if ctx.model is None or ctx.accelerator is None:
+# The checks of one model pool: run on `llmd:model` and on every `llmd:extraModels[i]`, with `key` naming it.
+ModelCheck = Callable[[Context, ModelSection, str], Iterator[Problem]]
+
+
+def tensor_parallel_fits_node(ctx: Context, model: ModelSection, key: str) -> Iterator[Problem]:
+    if ctx.accelerator is None:
         return
-    tp = ctx.model.tensor_parallel_size
+    tp = model.tensor_parallel_size
     if not ctx.accelerator.is_gpu:
         if tp != 1:
-            yield Problem(f"{NS}:model.tensorParallelSize", tp, "the cpu stack runs one process per replica", "use 1")
+            yield Problem(f"{key}.tensorParallelSize", tp, "the cpu stack runs one process per replica", "use 1")
         return
     gpus = ctx.gpus_per_node
     if gpus is not None and tp > gpus:
         bigger = [m.machine_type for m in ctx.accelerator.machines if max(m.gpu_counts) >= tp]
         yield Problem(
-            f"{NS}:model.tensorParallelSize",
+            f"{key}.tensorParallelSize",
             tp,
             f"above the {gpus} GPU(s) per node of {ctx.machine_type}",
             f"use tensorParallelSize <= {gpus}"
@@ -289,26 +304,23 @@ def hf_id_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
-def model_name(ctx: Context) -> Iterator[Problem]:
-    if ctx.model is None:
-        return
-    problem = hf_id_problem(ctx.model.name)
+def model_name(ctx: Context, model: ModelSection, key: str) -> Iterator[Problem]:
+    problem = hf_id_problem(model.name)
     if problem:
-        yield Problem(f"{NS}:model.name", ctx.model.name, *problem)
+        yield Problem(f"{key}.name", model.name, *problem)
 
 
-def model_fits(ctx: Context) -> Iterator[Problem]:
-    acc, model = ctx.accelerator, ctx.model
-    if acc is None or model is None or not acc.is_gpu:
+def model_fits(ctx: Context, model: ModelSection, key: str) -> Iterator[Problem]:
+    acc = ctx.accelerator
+    if acc is None or not acc.is_gpu:
         return
-    util = ctx.gpu_memory_utilization()
-    max_len = ctx.max_model_len()
-    assert util is not None and max_len is not None
+    util = gpu_memory_utilization(model, acc)
+    max_len = max_model_len(model, acc)
     reserve = acc.gpu_memory_gib * (1 - util)
     if reserve < CUDA_RESERVE_GIB:
         highest = 1 - CUDA_RESERVE_GIB / acc.gpu_memory_gib
         yield Problem(
-            f"{NS}:model.gpuMemoryUtilization",
+            f"{key}.gpuMemoryUtilization",
             util,
             f"leaves {reserve:.2f} GiB of a {acc.gpu_memory_gib} GiB {acc.gke_accelerator} for the CUDA context "
             f"and graphs, below the {CUDA_RESERVE_GIB} GiB they need",
@@ -319,7 +331,7 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
         return
     if max_len > facts.max_context:
         yield Problem(
-            f"{NS}:model.maxModelLen",
+            f"{key}.maxModelLen",
             max_len,
             f"longer than {model.name}'s context of {facts.max_context} tokens",
             f"use maxModelLen <= {facts.max_context}",
@@ -327,7 +339,7 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
     tp = model.tensor_parallel_size
     if tp > 1 and facts.attention_heads % tp:
         yield Problem(
-            f"{NS}:model.tensorParallelSize",
+            f"{key}.tensorParallelSize",
             tp,
             f"does not divide {model.name}'s {facts.attention_heads} attention heads (vLLM refuses to start)",
             "use one of: "
@@ -351,13 +363,35 @@ def model_fits(ctx: Context) -> Iterator[Problem]:
         else:
             fix = "raise tensorParallelSize or use an accelerator with more memory"
         yield Problem(
-            f"{NS}:model.maxModelLen",
+            f"{key}.maxModelLen",
             max_len,
             f"per GPU, {model.name} needs {weights:.1f} GiB of weights + {reserve:.1f} GiB for activations and "
             f"buffers ({tokens} batched tokens) + {kv:.1f} GiB of KV cache for one {max_len}-token sequence = "
             f"{need:.1f} GiB, more than {util} x {acc.gpu_memory_gib} GiB = {budget:.1f} GiB",
             fix,
         )
+
+
+MODEL_CHECKS: tuple[ModelCheck, ...] = (model_name, tensor_parallel_fits_node, model_fits)
+
+
+def for_primary_model(check: ModelCheck) -> Rule:
+    """`check` as a rule over `llmd:model`."""
+
+    def rule(ctx: Context) -> Iterator[Problem]:
+        if ctx.model is not None:
+            yield from check(ctx, ctx.model, f"{NS}:model")
+
+    return rule
+
+
+def for_model(check: ModelCheck, model: ModelSection, key: str) -> Rule:
+    """`check` as a rule over one model pool, named by `key` (an `llmd:extraModels[i]` entry)."""
+
+    def rule(ctx: Context) -> Iterator[Problem]:
+        yield from check(ctx, model, key)
+
+    return rule
 
 
 def _network(value: str, key: str) -> tuple[ipaddress.IPv4Network | None, Problem | None]:
@@ -503,9 +537,7 @@ RULES: tuple[Rule, ...] = (
     pool_size,
     gpu_zones,
     system_pool,
-    tensor_parallel_fits_node,
-    model_name,
-    model_fits,
+    *(for_primary_model(check) for check in MODEL_CHECKS),
     network_ranges,
     control_plane_access,
     cluster_version,

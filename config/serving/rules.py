@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -10,7 +9,7 @@ from config.context import Context, known, run_rule
 from config.errors import Problem
 from config.naming import dns_label
 from config.partial import aliases, decode, parse_partial
-from config.platform.rules import model_fits, model_name, tensor_parallel_fits_node
+from config.platform.rules import MODEL_CHECKS, for_model
 from config.section import NS
 from config.serving.schema import (
     HF_TOKEN,
@@ -155,10 +154,9 @@ def extra_models(ctx: Context) -> Iterator[Problem]:
     slugs = {model_slug(primary_name): f"{NS}:model"} if primary_name else {}
     for i, extra in enumerate(models):
         key = f"{NS}:extraModels[{i}]"
-        # The platform's per-model rules, run on this entry, with the keys pointing at it.
-        for rule in (model_name, tensor_parallel_fits_node, model_fits):
-            for p in run_rule(rule, dataclasses.replace(ctx, model=extra)):
-                yield dataclasses.replace(p, key=p.key.replace(f"{NS}:model", key))
+        # The checks every model pool gets, on this entry.
+        for check in MODEL_CHECKS:
+            yield from run_rule(for_model(check, extra, key), ctx)
         name = known(extra, "name")
         if name is None:
             continue
