@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from config import load
 from config.edge import AlertSettings, AlertsSection, EdgeSettings
 from config.errors import is_secret_key
-from config.schema import GcpKeys, Keys, marked
+from config.platform.schema import GcpKeys
+from config.section import Keys, marked
 from config.serving import ServingSettings
 from config.settings import GpuPoolSettings, Settings
 from plan import config_docs
