@@ -22,7 +22,10 @@ $(VENV)/.installed: $(REQUIREMENTS)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# Lint and types first (a few seconds), then every test.
 test: venv $(TEST_DEPS)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 	$(PY) -m pytest -q
 
 lint: venv
