@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from stacks import llmd_v0_9
+
 
 class Kind(StrEnum):
     SCORER = "scorer"  # takes a weight in a scheduling profile
@@ -51,7 +53,23 @@ _LLM_D_V0_6 = {
     "always-disagg-pd-decider": Kind.OTHER,
 }
 
-PLUGIN_TYPES: dict[str, dict[str, Kind]] = {"v0.6.0": {**_GAIE, **_LLM_D_V0_6}}
+_V0_10_KINDS = {
+    "scorer": Kind.SCORER,
+    "picker": Kind.PICKER,
+    "filter": Kind.FILTER,
+    "profile-handler": Kind.PROFILE_HANDLER,
+}
+# The llm-d Router v0.10.0 registry (stacks/llmd_v0_9.py PLUGINS, read from cmd/epp/runner/runner.go at the tag):
+# its beta types only (Alpha ones make the EPP refuse to start without --allow-experimental-plugins, which the
+# program does not pass), without the latency-predictor and test-only ones. Data producers and other non-profile
+# kinds are OTHER: declared under `plugins`, never referenced from a profile.
+_ROUTER_V0_10 = {
+    name: _V0_10_KINDS.get(plugin.kind, Kind.OTHER)
+    for name, plugin in llmd_v0_9.PLUGINS.items()
+    if plugin.stability == "beta" and name not in llmd_v0_9.NEEDS_LATENCY_PREDICTOR and name not in llmd_v0_9.TEST_ONLY
+}
+
+PLUGIN_TYPES: dict[str, dict[str, Kind]] = {"v0.6.0": {**_GAIE, **_LLM_D_V0_6}, "v0.10.0": _ROUTER_V0_10}
 
 # Registered plugins that need a deployment this program never makes: prefill/decode disaggregation (separate
 # prefill pods and `prefill` + `decode` scheduling profiles; llm-d-inference-scheduler v0.6.0
@@ -87,7 +105,17 @@ PROFILES: dict[str, tuple[PluginUse, ...]] = {
     "load": (PluginUse("queue-scorer", 1), PluginUse("kv-cache-utilization-scorer", 1)),
     # A baseline for benchmarks.
     "random": (PluginUse("random-picker"),),
+    # llm-d v0.9.0's guide profile (stacks/llmd_v0_9.py OPTIMIZED_BASELINE): two data producers, the prefix-cache
+    # affinity filter and the token-load scorer (weight 1, the loader's default). Router v0.10.0 only.
+    "optimized-baseline": tuple(
+        PluginUse(p.type, 1 if p.type.endswith("-scorer") else None) for p in llmd_v0_9.OPTIMIZED_BASELINE
+    ),
 }
+# Profiles whose plugins exist only in some registries: the scheduler versions they run on.
+PROFILE_SCHEDULERS: dict[str, tuple[str, ...]] = {"optimized-baseline": ("v0.10.0",)}
 PROFILE_NAMES = (*PROFILES, "custom")
+for _name, _plugins in PROFILES.items():
+    for _scheduler in PROFILE_SCHEDULERS.get(_name, tuple(PLUGIN_TYPES)):
+        assert all(p.type in PLUGIN_TYPES[_scheduler] for p in _plugins), (_name, _scheduler)
 DEFAULT_PICKER = "max-score-picker"
 DEFAULT_PROFILE_HANDLER = "single-profile-handler"

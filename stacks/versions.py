@@ -1,15 +1,19 @@
-"""The ONE pinned version set of the serving layer: Helm charts and images that shipped together.
+"""The pinned version sets of the serving layer: Helm charts and images that shipped together.
 
 llm-d's own guide (helmfile history) shipped these together in 2026-04, the last Helm-based set before the
 EPP charts moved to llm-d/llm-d-router and the guides to kustomize. Mixing sets breaks in quiet ways (label
 renames in modelservice v0.4, `routing.*` keys rejected since v0.3, InferencePool v1alpha2 vs v1), so every
-chart and image the program deploys comes from `PINNED` and nowhere else.
+chart and image the program deploys comes from one entry of `VERSION_SETS` (chosen by `llmd:versionSet`) and
+nowhere else. `PINNED` is the 2026-04 set, still the default; the v0.9.0 set is built from stacks/llmd_v0_9.py
+(facts read upstream, see docs/llm-d-v0.9.0.md).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from stacks import llmd_v0_9
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,24 @@ class VersionSet:
     # The Istio release the existing-cluster stack is written against (istiod with
     # ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true).
     istio_version: str
+    # The llm-d release this set is (docs/serving.md).
+    llmd_release: str = "2026-04 (pre-v0.7 Helm guides)"
+    # v0.9.0 on: the router chart (EPP + InferencePool in one release) replaces inferencepool_chart, and model
+    # servers are typed Deployments instead of modelservice_chart. None: this set has no router chart.
+    router_chart: HelmChart | None = None
+    # v0.9.0 on: the llm-d.ai CRDs (InferenceObjective, InferenceModelRewrite) of the router release.
+    router_crds: CrdBundle | None = None
+    # The apiVersion of the EndpointPickerConfig and of the pool's InferenceObjective.
+    epp_config_api_version: str = "inference.networking.x-k8s.io/v1alpha1"
+    objective_api_version: str = "inference.networking.x-k8s.io/v1alpha2"
+    # The oldest GKE control plane this set works on.
+    min_gke_version: str = "1.34.0-gke.1626000"
+    # The metric family the set's EPP emits (stacks/metrics.py keys its series by it).
+    metrics: str = "2026-04"
+    # The default scheduling profile (stacks/scheduler_plugins.py PROFILES) when scheduler.profile is unset.
+    default_profile: str = "default"
+    # The EPP's resource requests (the router chart requires them).
+    epp_resources: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 PINNED = VersionSet(
@@ -94,6 +116,64 @@ PINNED = VersionSet(
     ),
     istio_version="1.28",
 )
+
+
+def _oci(ref: str, version: str) -> HelmChart:
+    return HelmChart(ref, None, version)
+
+
+def _image(ref: str) -> Image:
+    repo, tag = ref.rsplit(":", 1)
+    hub, name = repo.rsplit("/", 1)
+    return Image(hub, name, tag)
+
+
+# llm-d v0.9.0 (2026-08): the llm-d Router v0.10.0 and upstream vLLM v0.26.0 (stacks/llmd_v0_9.py).
+V0_9_0 = VersionSet(
+    name="v0.9.0",
+    # The Istio gateway of an existing cluster keeps the llm-d-infra chart (the guides' gateway recipe is one
+    # Gateway object; kept here so the existing-cluster gateway is the same under both sets).
+    infra_chart=PINNED.infra_chart,
+    inferencepool_chart=PINNED.inferencepool_chart,  # not deployed by this set (router_chart instead)
+    modelservice_chart=PINNED.modelservice_chart,  # not deployed by this set (typed Deployments instead)
+    epp_image=_image(llmd_v0_9.EPP_IMAGE.value),
+    vllm_cuda_image=_image(llmd_v0_9.VLLM_CUDA_IMAGE.value),
+    vllm_cpu_image=_image(llmd_v0_9.VLLM_CPU_IMAGE.value),
+    scheduler_version=llmd_v0_9.ROUTER_CHART_VERSION.value,
+    gateway_api_crds=CrdBundle(
+        "gateway-api",
+        llmd_v0_9.GATEWAY_API_VERSION.value,
+        f"https://github.com/kubernetes-sigs/gateway-api/releases/download/{llmd_v0_9.GATEWAY_API_VERSION.value}/"
+        "standard-install.yaml",
+        PINNED.gateway_api_crds.kinds,
+    ),
+    inference_crds=CrdBundle(
+        "gateway-api-inference-extension",
+        llmd_v0_9.GAIE_VERSION.value,
+        llmd_v0_9.GAIE_CRDS_URL.value,
+        ("InferencePool",),
+    ),
+    istio_version=PINNED.istio_version,
+    llmd_release="v0.9.0 (llm-d Router v0.10.0, vLLM v0.26.0)",
+    router_chart=_oci(llmd_v0_9.ROUTER_CHART.value, llmd_v0_9.ROUTER_CHART_VERSION.value),
+    router_crds=CrdBundle(
+        "llm-d-router",
+        llmd_v0_9.ROUTER_CHART_VERSION.value,
+        llmd_v0_9.ROUTER_CRDS_URL.value,
+        ("InferenceObjective", "InferenceModelRewrite"),
+    ),
+    epp_config_api_version=llmd_v0_9.EPP_CONFIG_API_VERSION,
+    objective_api_version=f"{llmd_v0_9.CRDS['InferenceObjective'].group}/{llmd_v0_9.CRDS['InferenceObjective'].version}",
+    min_gke_version=llmd_v0_9.MIN_GKE_VERSION.value,
+    metrics="v0.9.0",
+    default_profile="optimized-baseline",
+    # The guide's base.values.yaml sets 4 CPUs (the chart's default is 8); requests are required by the chart.
+    # Sized down like the 2026-04 EPP so it fits the system node pool.
+    epp_resources={"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "4Gi"}},
+)
+
+VERSION_SETS: dict[str, VersionSet] = {s.name: s for s in (PINNED, V0_9_0)}
+DEFAULT_VERSION_SET = PINNED.name
 
 
 @dataclass(frozen=True)

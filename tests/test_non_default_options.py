@@ -312,6 +312,17 @@ CASES: list[Case] = [
         _check(lambda d: cluster(d)["location"] == "europe-west4" and subnet(d, "nodes")["region"] == "europe-west4"),
     ),
     Case("accelerator", ("accelerator",), "cpu", {"llmd:accelerator": L4}, _check(_model_on(L4))),
+    Case(
+        "version-set",
+        ("versionSet",),
+        L4,
+        {"llmd:versionSet": "v0.9.0"},
+        _check(
+            lambda d: (
+                "llm-d-router-endpoint-picker" in json.dumps(d) and "llm-d-inference-scheduler" not in json.dumps(d)
+            )
+        ),
+    ),
     Case("labels", ("labels",), L4, {"llmd:labels": {"team": "ml-platform"}}, _check(_labels)),
     Case(
         "hf-token",

@@ -9,6 +9,7 @@ from config.serving import ServedModel
 from config.settings import Settings
 from stacks.accelerators import batch_limits
 from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
+from stacks.versions import VERSION_SETS
 
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "PREFER_NO_SCHEDULE": "PreferNoSchedule", "NO_EXECUTE": "NoExecute"}
 # Any GPU node of a cluster we did not make: its taint value is not ours to know.
@@ -57,4 +58,5 @@ def serving_args(s: Settings, target: DeploymentTarget) -> LlmdServingArgs:
         gateway_address_name=s.names.of("gateway-ip"),
         labels=s.labels,
         gcp=target.gcp,
+        versions=VERSION_SETS[s.serving.version_set],
     )

@@ -10,6 +10,7 @@ from config.serving.resolve import (
 )
 from config.serving.rules import (
     CONTEXT_PLACEHOLDER,
+    chosen_version_set,
     existing_cluster_context,
     extra_models,
     gateway_class,
@@ -18,6 +19,7 @@ from config.serving.rules import (
     model_slug,
     namespace_problem,
     scheduler_plugins,
+    version_set,
 )
 from config.serving.schema import (
     BACKEND_TIMEOUT_WHY,
@@ -31,7 +33,14 @@ from config.serving.schema import (
     ServingKeys,
 )
 
-RULES = (scheduler_plugins, gateway_class, extra_models, hf_token_for_gated_models, existing_cluster_context)
+RULES = (
+    version_set,
+    scheduler_plugins,
+    gateway_class,
+    extra_models,
+    hf_token_for_gated_models,
+    existing_cluster_context,
+)
 SERVING = Layer(name="serving", keys=(ServingKeys,), rules=RULES)
 
 __all__ = [
@@ -46,6 +55,8 @@ __all__ = [
     "ServingKeys",
     "model_slug",
     "scheduler_plugins",
+    "version_set",
+    "chosen_version_set",
     "gateway_class",
     "extra_models",
     "hf_token_for_gated_models",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from config.context import Context, gpu_memory_utilization, max_model_len
 from config.platform.schema import ModelSection
 from config.section import NS
-from config.serving.rules import _extra_models, _provider, model_slug
+from config.serving.rules import _extra_models, _provider, chosen_version_set, model_slug
 from config.serving.schema import HF_TOKEN, ExistingClusterSection, GatewaySection, SchedulerSection
 from stacks.accelerators import AcceleratorProfile
 from stacks.models import KNOWN_MODELS, ModelFacts
@@ -47,6 +47,7 @@ class ServingSettings:
     """What the serving layer resolves to; every value comes from a declared key (no defaults of its own)."""
 
     namespace: str
+    version_set: str  # a key of stacks.versions.VERSION_SETS
     scheduler_profile: str
     plugins: tuple[PluginUse, ...]
     gateway_provider: str  # gke | istio
@@ -75,9 +76,9 @@ def served_model(section: ModelSection, acc: AcceleratorProfile) -> ServedModel:
 # --------------------------------------------------------------------------------------------- resolving
 
 
-def _plugins(section: SchedulerSection) -> tuple[PluginUse, ...]:
-    if section.profile != "custom":
-        return PROFILES[section.profile]
+def _plugins(section: SchedulerSection, profile: str) -> tuple[PluginUse, ...]:
+    if profile != "custom":
+        return PROFILES[profile]
     return tuple(PluginUse(p.type, p.weight, tuple(sorted(p.parameters.items())), p.name) for p in section.plugins)
 
 
@@ -90,10 +91,13 @@ def resolve(ctx: Context) -> ServingSettings:
     models, _ = _extra_models(ctx)
     acc = ctx.accelerator
     assert acc is not None
+    versions = chosen_version_set(ctx)
+    profile = scheduler.profile or versions.default_profile
     return ServingSettings(
         namespace=existing.namespace if ctx.existing_cluster else NAMESPACE,
-        scheduler_profile=scheduler.profile,
-        plugins=_plugins(scheduler),
+        version_set=versions.name,
+        scheduler_profile=profile,
+        plugins=_plugins(scheduler, profile),
         gateway_provider=provider,
         gateway_class=gateway.class_name or GATEWAY_CLASSES[provider][0],
         backend_timeout_s=gateway.timeout_seconds,

@@ -14,6 +14,7 @@ from config.section import NS
 from config.serving.schema import (
     HF_TOKEN,
     K8S_LABEL,
+    VERSION_SET,
     ExistingClusterSection,
     ExtraModelSection,
     GatewaySection,
@@ -21,9 +22,9 @@ from config.serving.schema import (
 )
 from stacks.limits import K8S_LABEL_MAX_CHARS
 from stacks.models import KNOWN_MODELS
-from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, Kind
+from stacks.scheduler_plugins import NEEDS_DISAGGREGATION, PLUGIN_TYPES, PROFILE_NAMES, PROFILE_SCHEDULERS, Kind
 from stacks.serving import GATEWAY_CLASSES
-from stacks.versions import PINNED
+from stacks.versions import DEFAULT_VERSION_SET, PINNED, VERSION_SETS, VersionSet
 
 # ------------------------------------------------------------------------------------------------- rules
 
@@ -33,8 +34,26 @@ def model_slug(name: str) -> str:
     return dns_label(name.rsplit("/", 1)[-1], max_len=30)
 
 
-def _valid_types() -> dict[str, Kind]:
-    return PLUGIN_TYPES[PINNED.scheduler_version]
+def chosen_version_set(ctx: Context) -> VersionSet:
+    """The version set named by llmd:versionSet (the default set when unset or unknown: the rule reports it)."""
+    name = ctx.raw.get(f"{NS}:{VERSION_SET}", DEFAULT_VERSION_SET)
+    return VERSION_SETS.get(name, PINNED) if isinstance(name, str) else PINNED
+
+
+def version_set(ctx: Context) -> Iterator[Problem]:
+    name = ctx.raw.get(f"{NS}:{VERSION_SET}")
+    if name is None or (isinstance(name, str) and name in VERSION_SETS):
+        return
+    yield Problem(
+        f"{NS}:{VERSION_SET}",
+        name,
+        "unknown version set",
+        f"use one of: {', '.join(VERSION_SETS)} (or remove the key for {DEFAULT_VERSION_SET})",
+    )
+
+
+def _valid_types(versions: VersionSet = PINNED) -> dict[str, Kind]:
+    return PLUGIN_TYPES[versions.scheduler_version]
 
 
 def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
@@ -42,11 +61,23 @@ def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
     if section is None:
         return
     key = f"{NS}:scheduler"
-    if section.profile not in PROFILE_NAMES:
+    versions = chosen_version_set(ctx)
+    if section.profile is not None and section.profile not in PROFILE_NAMES:
         yield Problem(
             f"{key}.profile", section.profile, "unknown scheduler profile", f"use one of: {', '.join(PROFILE_NAMES)}"
         )
         return
+    runs_on = PROFILE_SCHEDULERS.get(section.profile or "")
+    if runs_on is not None and versions.scheduler_version not in runs_on:
+        yield Problem(
+            f"{key}.profile",
+            section.profile,
+            f"profile {section.profile} needs the scheduler {', '.join(runs_on)}; version set {versions.name} runs "
+            f"{versions.scheduler_version}",
+            "set llmd:versionSet: "
+            + ", ".join(n for n, s in VERSION_SETS.items() if s.scheduler_version in runs_on)
+            + ", or choose another profile",
+        )
     if section.profile != "custom" and section.plugins:
         yield Problem(
             f"{key}.plugins",
@@ -58,14 +89,14 @@ def scheduler_plugins(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             f"{key}.plugins", [], "profile custom needs at least one plugin", "list plugins: [{type, weight}]"
         )
-    valid = _valid_types()
+    valid = _valid_types(versions)
     names: set[str] = set()
     for i, plugin in enumerate(section.plugins):
         if plugin.type not in valid:
             yield Problem(
                 f"{key}.plugins[{i}].type",
                 plugin.type,
-                f"not a plugin type of the pinned scheduler {PINNED.epp_image.name}:{PINNED.scheduler_version}",
+                f"not a plugin type of the pinned scheduler {versions.epp_image.name}:{versions.scheduler_version}",
                 f"use one of: {', '.join(sorted(valid))}",
             )
         elif plugin.type in NEEDS_DISAGGREGATION:

@@ -12,6 +12,7 @@ from config.section import NS, SECRET, Keys, Section
 from stacks.limits import MAX_BACKEND_TIMEOUT_S
 from stacks.scheduler_plugins import PROFILE_NAMES, PROFILES
 from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
+from stacks.versions import DEFAULT_VERSION_SET, VERSION_SETS
 
 if TYPE_CHECKING:
     pass
@@ -35,10 +36,12 @@ class PluginSection(Section):
 
 
 class SchedulerSection(Section):
-    profile: str = Field(
-        default="default",
+    profile: str | None = Field(
+        default=None,
         description=f"Scoring profile of the endpoint picker: {', '.join(PROFILE_NAMES)}; default is "
-        f"{_profile_doc('default')}; custom takes plugins.",
+        f"{_profile_doc('default')}; custom takes plugins; unset: the version set's default ("
+        + ", ".join(f"{s.default_profile} with {name}" for name, s in VERSION_SETS.items())
+        + ").",
     )
     plugins: list[PluginSection] = Field(
         default_factory=list, description="With profile custom: the plugins, in order."
@@ -92,6 +95,11 @@ HF_TOKEN = "hfToken"
 class ServingKeys(Keys):
     """The serving layer's keys: llm-d's model pools, scheduler and gateway."""
 
+    version_set: str = Field(
+        default=DEFAULT_VERSION_SET,
+        description="The llm-d release set every chart, image, CRD and metric name comes from "
+        f"(stacks/versions.py): {', '.join(f'{n} = {s.llmd_release}' for n, s in VERSION_SETS.items())}.",
+    )
     hf_token: str | None = Field(
         default=None,
         description=f"Hugging Face token for gated models: pulumi config set --secret {NS}:{HF_TOKEN} hf_...",
@@ -116,3 +124,4 @@ class ServingKeys(Keys):
 
 
 assert ServingKeys.key("hf_token") == HF_TOKEN
+VERSION_SET = ServingKeys.key("version_set")
