@@ -318,9 +318,12 @@ CASES: list[Case] = [
         L4,
         {"llmd:versionSet": "v0.9.0"},
         _check(
-            lambda d: (
-                "llm-d-router-endpoint-picker" in json.dumps(d) and "llm-d-inference-scheduler" not in json.dumps(d)
-            )
+            lambda d: any(
+                r["inputs"].get("chart") == "oci://ghcr.io/llm-d/charts/llm-d-router-gateway"
+                for r in of_type(d, "kubernetes:helm.sh/v3:Release")
+            ),
+            lambda d: not model_releases(d),
+            lambda d: bool(of_type(d, "kubernetes:apps/v1:Deployment")),
         ),
     ),
     Case("labels", ("labels",), L4, {"llmd:labels": {"team": "ml-platform"}}, _check(_labels)),

@@ -1,4 +1,4 @@
-"""Typed Helm values for the three charts of the pinned version set (stacks/versions.py).
+"""Typed Helm values for the charts of the version sets (stacks/versions.py).
 
 Each chart key is a dataclass field, so a misspelled key is a TypeError when the values are built instead
 of a value the chart silently ignores (the inferencepool chart has no values schema at all). Field names
@@ -230,3 +230,72 @@ class InfraGateway(Values):
 @dataclass(frozen=True)
 class InfraValues(Values):
     gateway: InfraGateway
+
+
+# ------------------------------------------------------------------ llm-d-router-gateway (v0.9.0 set)
+# Keys from stacks/llmd_v0_9.py CHART_VALUE_KEYS (config/charts/{llm-d-router-gateway,routerlib}/values.yaml at
+# v0.10.0). The chart has no values.schema.json: these dataclasses are the only check on key names.
+
+
+@dataclass(frozen=True)
+class RouterEppImage(Values):
+    registry: str
+    repository: str
+    tag: str
+    pull_policy: str = "IfNotPresent"
+
+
+@dataclass(frozen=True)
+class RouterEpp(Values):
+    replicas: int
+    image: RouterEppImage
+    plugins_config_file: str
+    plugins_custom_config: dict[str, str]
+    flags: dict[str, str]
+    resources: K8s  # requests.cpu and requests.memory are required by the chart
+
+
+@dataclass(frozen=True)
+class RouterInferencePool(Values):
+    create: bool
+    failure_mode: str = "FailOpen"
+
+
+@dataclass(frozen=True)
+class RouterModelServers(Values):
+    match_labels: dict[str, str]
+    type: str
+    protocol: str
+    target_ports: list[TargetPort]
+
+
+@dataclass(frozen=True)
+class MonitoringProvider(Values):
+    name: str
+
+
+@dataclass(frozen=True)
+class RouterMonitoring(Values):
+    interval: str
+    prometheus: Prometheus
+    provider: MonitoringProvider | None = None
+
+
+@dataclass(frozen=True)
+class RouterLib(Values):
+    epp: RouterEpp
+    inference_pool: RouterInferencePool
+    model_servers: RouterModelServers
+    monitoring: RouterMonitoring
+
+
+@dataclass(frozen=True)
+class RouterHttpRoute(Values):
+    create: bool
+
+
+@dataclass(frozen=True)
+class RouterGatewayValues(Values):
+    router: RouterLib
+    provider: Provider
+    http_route: RouterHttpRoute

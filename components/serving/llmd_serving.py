@@ -20,7 +20,9 @@ from components.serving.hf_token import (
 from components.serving.inference_pool import InferencePool, InferencePoolArgs
 from components.serving.internal_gateway import GkeAddress, InternalGateway, InternalGatewayArgs, RoutedPool
 from components.serving.llmd_namespace import LlmdNamespace
+from components.serving.model_server import ModelServer, ModelServerArgs
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
+from components.serving.router import Router, RouterArgs
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, ServingSettings
 from stacks.versions import PINNED, VersionSet
@@ -71,7 +73,8 @@ class LlmdServing(pulumi.ComponentResource):
         # Kinds the releases and the gateway use: on an existing cluster without them, installed first.
         kinds_ready: list[pulumi.Resource] = []
         if sv.existing_cluster is not None and sv.existing_cluster.install_crds:
-            kinds_ready = [ClusterCrds("crds", (v.gateway_api_crds, v.inference_crds), opts=child)]
+            bundles = (v.gateway_api_crds, v.inference_crds) + ((v.router_crds,) if v.router_crds else ())
+            kinds_ready = [ClusterCrds("crds", bundles, opts=child)]
         after_kinds = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=kinds_ready))
 
         token_mount: HfTokenMount = NO_TOKEN
@@ -96,11 +99,44 @@ class LlmdServing(pulumi.ComponentResource):
                 k8s_token = KubernetesHfToken("hf-token", ns.name, args.hf_token, opts=child)
                 token_mount, token_ready = k8s_token.mount, k8s_token.ready
 
-        self.model_services: list[ModelService] = []
-        self.pools: list[InferencePool] = []
+        self.model_services: list[ModelService | ModelServer] = []
+        self.pools: list[InferencePool | Router] = []
         gpu = args.batch_limits is not None
+        after_token = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=token_ready))
         for served in args.pools:
             m = served.model
+            if v.router_chart is not None:
+                # The v0.9.0 set: typed model servers and the router chart.
+                server = ModelServer(
+                    f"model-{m.slug}",
+                    ModelServerArgs(
+                        model=m,
+                        namespace=ns.name,
+                        image=v.vllm_cuda_image if gpu else v.vllm_cpu_image,
+                        size=served.size,
+                        tolerations=list(args.tolerations),
+                        node_selector=dict(args.node_selector),
+                        hf_token=token_mount,
+                        gke_cuda_fix=on_gke and gpu,
+                        batch_limits=args.batch_limits,
+                    ),
+                    opts=after_token,
+                )
+                router = Router(
+                    f"pool-{m.slug}",
+                    RouterArgs(
+                        release_name=m.slug,
+                        namespace=ns.name,
+                        versions=v,
+                        match_labels=server.labels,
+                        plugins=sv.plugins,
+                        provider="none" if on_gke else "istio",
+                    ),
+                    opts=after_kinds,
+                )
+                self.model_services.append(server)
+                self.pools.append(router)
+                continue
             service = ModelService(
                 f"model-{m.slug}",
                 ModelServiceArgs(
@@ -115,7 +151,7 @@ class LlmdServing(pulumi.ComponentResource):
                     gke_cuda_fix=on_gke and gpu,
                     batch_limits=args.batch_limits,
                 ),
-                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=token_ready)),
+                opts=after_token,
             )
             pool = InferencePool(
                 f"pool-{m.slug}",
@@ -177,7 +213,7 @@ class LlmdServing(pulumi.ComponentResource):
                 "monitoring",
                 ns.name,
                 [
-                    ScrapedPool(m.slug, svc.labels, p.epp_name)
+                    ScrapedPool(m.slug, svc.labels, p.epp_name, p.epp_selector if isinstance(p, Router) else None)
                     for m, svc, p in zip(models, self.model_services, self.pools, strict=True)
                 ],
                 opts=child,

@@ -17,6 +17,8 @@ class ScrapedPool:
     slug: str
     model_labels: dict[str, str]  # the vLLM pods
     epp_name: str  # the chart labels its EPP pods inferencepool: <epp_name>
+    # The EPP pods' labels; None: the inferencepool chart's `inferencepool: <epp_name>`.
+    epp_labels: dict[str, str] | None = None
 
 
 class ServingMonitoring(pulumi.ComponentResource):
@@ -51,7 +53,7 @@ class ServingMonitoring(pulumi.ComponentResource):
                     kind="PodMonitoring",
                     metadata={"name": pool.epp_name, "namespace": namespace},
                     spec={
-                        "selector": {"matchLabels": {"inferencepool": pool.epp_name}},
+                        "selector": {"matchLabels": pool.epp_labels or {"inferencepool": pool.epp_name}},
                         "endpoints": [{"port": EPP_METRICS_PORT_NAME, "path": "/metrics", "interval": "10s"}],
                     },
                     opts=child,
