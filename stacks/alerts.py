@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from stacks.dashboard import WINDOW, render
+from stacks.metrics import epp_name
 
 
 class Thresholds(Protocol):
@@ -29,7 +30,12 @@ class AlertRule:
     runbook: str
 
 
-def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
+def rules(settings: Thresholds, family: str = "2026-04") -> tuple[AlertRule, ...]:
+    """The rules, in the EPP series names of a version set's metric family (stacks/metrics.py)."""
+
+    def e(name: str) -> str:
+        return epp_name(name, family)
+
     slo = settings.ttft_p95_slo_seconds
     errors = settings.error_rate_percent / 100
     queue = settings.queue_size_threshold
@@ -38,7 +44,7 @@ def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
             "no-ready-pods",
             "No ready model server pods",
             # `or vector(0)` makes a vanished metric (EPP down) fire too.
-            "(max(inference_pool_ready_pods{$sel}) or vector(0)) < 1",
+            f"(max({e('inference_pool_ready_pods')}{{$sel}}) or vector(0)) < 1",
             "300s",
             "CRITICAL",
             "The InferencePool has no ready vLLM pod: check the model server Deployment, GPU node "
@@ -47,8 +53,8 @@ def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
         AlertRule(
             "error-rate",
             f"Request error rate above {settings.error_rate_percent:g}%",
-            f"sum(rate(inference_objective_request_error_total{{$sel}}[{WINDOW}])) / "
-            f"sum(rate(inference_objective_request_total{{$sel}}[{WINDOW}])) > {errors:g}",
+            f"sum(rate({e('inference_objective_request_error_total')}{{$sel}}[{WINDOW}])) / "
+            f"sum(rate({e('inference_objective_request_total')}{{$sel}}[{WINDOW}])) > {errors:g}",
             "300s",
             "ERROR",
             "The endpoint picker reports failing requests: see the errors-by-code chart and the EPP logs.",
@@ -56,7 +62,7 @@ def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
         AlertRule(
             "queue-growing",
             f"Request queue above {queue:g} and growing",
-            f"avg(inference_pool_average_queue_size{{$sel}}) > {queue:g} and "
+            f"avg({e('inference_pool_average_queue_size')}{{$sel}}) > {queue:g} and "
             f"deriv(sum(vllm:num_requests_waiting{{$sel}})[10m:1m]) > 0",
             "600s",
             "WARNING",
@@ -75,5 +81,7 @@ def rules(settings: Thresholds) -> tuple[AlertRule, ...]:
     )
 
 
-def rendered(settings: Thresholds, cluster: str, namespace: str) -> list[tuple[AlertRule, str]]:
-    return [(rule, render(rule.promql, cluster, namespace)) for rule in rules(settings)]
+def rendered(
+    settings: Thresholds, cluster: str, namespace: str, family: str = "2026-04"
+) -> list[tuple[AlertRule, str]]:
+    return [(rule, render(rule.promql, cluster, namespace)) for rule in rules(settings, family)]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from string import Template
 from typing import Any
 
+from stacks.metrics import EPP_LABEL_BY_SET, EPP_NAME_BY_SET, epp_name
+
 COLUMNS = 48
 CHART_WIDTH = 16
 CHART_HEIGHT = 12
@@ -103,55 +105,74 @@ VLLM = Section(
     ),
 )
 
-SCHEDULER = Section(
-    "Inference scheduler (endpoint picker)",
-    "Requests through the InferencePool and the scheduler's view of the pool",
-    (
-        Chart(
-            "Request rate by model",
-            (Query(rate("inference_objective_request_total", "model_name"), "${model_name}"),),
-            "requests/s",
-        ),
-        Chart(
-            "Errors by code",
-            (Query(rate("inference_objective_request_error_total", "error_code"), "${error_code}"),),
-            "errors/s",
-        ),
-        percentiles("Request latency", "inference_objective_request_duration_seconds"),
-        Chart(
-            "Pool average queue size",
-            (Query("sum by (name) (inference_pool_average_queue_size{$sel})", "${name}"),),
-            "requests",
-        ),
-        Chart(
-            "Pool average KV cache utilization",
-            (Query("max by (name) (inference_pool_average_kv_cache_utilization{$sel})", "${name}"),),
-            "fraction",
-        ),
-        Chart(
-            "Ready pods",
-            (Query("max by (name) (inference_pool_ready_pods{$sel})", "${name}"),),
-            "pods",
-        ),
-        Chart(
-            "Prefix indexer hit ratio",
-            (
-                Query(
-                    f"{rate('inference_extension_prefix_indexer_hit_ratio_sum')} / "
-                    f"{rate('inference_extension_prefix_indexer_hit_ratio_count')}",
-                    "mean",
-                ),
+
+def scheduler_section(family: str = "2026-04") -> Section:
+    """The scheduler charts, in the EPP series names of a version set's metric family (stacks/metrics.py)."""
+
+    def e(name: str) -> str:
+        return epp_name(name, family)
+
+    def label(name: str) -> str:
+        return EPP_LABEL_BY_SET[family].get(name, name)
+
+    pod = label("model_server_pod")
+    return Section(
+        "Inference scheduler (endpoint picker)",
+        "Requests through the InferencePool and the scheduler's view of the pool",
+        (
+            Chart(
+                "Request rate by model",
+                (Query(rate(e("inference_objective_request_total"), "model_name"), "${model_name}"),),
+                "requests/s",
             ),
-            "fraction",
+            Chart(
+                "Errors by code",
+                (Query(rate(e("inference_objective_request_error_total"), "error_code"), "${error_code}"),),
+                "errors/s",
+            ),
+            percentiles("Request latency", e("inference_objective_request_duration_seconds")),
+            Chart(
+                "Pool average queue size",
+                (Query(f"sum by (name) ({e('inference_pool_average_queue_size')}{{$sel}})", "${name}"),),
+                "requests",
+            ),
+            Chart(
+                "Pool average KV cache utilization",
+                (Query(f"max by (name) ({e('inference_pool_average_kv_cache_utilization')}{{$sel}})", "${name}"),),
+                "fraction",
+            ),
+            Chart(
+                "Ready pods",
+                (Query(f"max by (name) ({e('inference_pool_ready_pods')}{{$sel}})", "${name}"),),
+                "pods",
+            ),
+            Chart(
+                "Prefix indexer hit ratio",
+                (
+                    Query(
+                        f"{rate(e('inference_extension_prefix_indexer_hit_ratio') + '_sum')} / "
+                        f"{rate(e('inference_extension_prefix_indexer_hit_ratio') + '_count')}",
+                        "mean",
+                    ),
+                ),
+                "fraction",
+            ),
+            percentiles("Scheduler latency", e("inference_extension_scheduler_e2e_duration_seconds")),
+            Chart(
+                "Per-pod queue size",
+                (
+                    Query(
+                        f"max by ({pod}) ({e('inference_pool_per_pod_queue_size')}{{$sel}})",
+                        "${" + pod + "}",
+                    ),
+                ),
+                "requests",
+            ),
         ),
-        percentiles("Scheduler latency", "inference_extension_scheduler_e2e_duration_seconds"),
-        Chart(
-            "Per-pod queue size",
-            (Query("max by (model_server_pod) (inference_pool_per_pod_queue_size{$sel})", "${model_server_pod}"),),
-            "requests",
-        ),
-    ),
-)
+    )
+
+
+SCHEDULER = scheduler_section()
 
 GPU = Section(
     "GPUs",
@@ -174,6 +195,10 @@ GPU = Section(
 )
 
 SECTIONS = (VLLM, SCHEDULER, GPU)
+# Per version set's metric family (stacks/versions.py VersionSet.metrics); vLLM's names are the same in both.
+SECTIONS_BY_SET: dict[str, tuple[Section, ...]] = {
+    family: (VLLM, scheduler_section(family), GPU) for family in EPP_NAME_BY_SET
+}
 
 
 def selectors(cluster: str, namespace: str) -> dict[str, str]:

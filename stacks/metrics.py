@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stacks import llmd_v0_9
+
 COUNTER, GAUGE, HISTOGRAM = "counter", "gauge", "histogram"
 HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
 
@@ -66,6 +68,38 @@ GPU = (
     Metric("kubernetes_io:container_accelerator_memory_total", GAUGE, GKE_SOURCE),
 )
 EMITTED: tuple[Metric, ...] = VLLM + EPP + GPU
+
+# The v0.9.0 set (llm-d Router v0.10.0, vLLM v0.26.0): every llm_d_epp_* series the EPP registers, and the vLLM
+# series the program queries (stacks/llmd_v0_9.py; vLLM v0.26.0's names are unverified there, 9 of 13 seen in
+# llm-d's own v0.9.0 dashboard).
+EPP_V0_10_SOURCE = (
+    f"llm-d/llm-d-router v0.10.0 ({llmd_v0_9.SOURCES[llmd_v0_9.EPP_METRICS_SOURCE]}); read {llmd_v0_9.READ_ON}"
+)
+VLLM_V0_26_SOURCE = "vLLM v0.26.0 (unverified; llm-d v0.9.0 guides' dashboard, stacks/llmd_v0_9.py VLLM_METRICS)"
+EPP_V0_10 = tuple(Metric(name, kind, EPP_V0_10_SOURCE) for name, kind in llmd_v0_9.EPP_METRICS.items())
+VLLM_V0_26 = tuple(Metric(name, m.kind, VLLM_V0_26_SOURCE) for name, m in llmd_v0_9.VLLM_METRICS.items())
+
+# What each version set's components emit, by the set's `metrics` family (stacks/versions.py).
+EMITTED_BY_SET: dict[str, tuple[Metric, ...]] = {
+    "2026-04": EMITTED,
+    "v0.9.0": VLLM_V0_26 + EPP_V0_10 + GPU,
+}
+# The EPP series a query of the 2026-04 names becomes in each family (dashboard and alerts are written once).
+EPP_NAME_BY_SET: dict[str, dict[str, str]] = {
+    "2026-04": {m.name: m.name for m in EPP},
+    "v0.9.0": dict(llmd_v0_9.DEPRECATED_EPP_METRICS),
+}
+# Label renames of the EPP series (docs/metrics.md of the router: the per-endpoint queue size is labelled
+# model_server_endpoint, the old per-pod one model_server_pod).
+EPP_LABEL_BY_SET: dict[str, dict[str, str]] = {
+    "2026-04": {},
+    "v0.9.0": {"model_server_pod": "model_server_endpoint"},
+}
+
+
+def epp_name(name: str, family: str = "2026-04") -> str:
+    """A 2026-04 EPP series name as the family's components expose it."""
+    return EPP_NAME_BY_SET[family][name]
 
 
 def series_names(metrics: tuple[Metric, ...] = EMITTED) -> set[str]:

@@ -219,3 +219,37 @@ def test_v09_an_extra_model_pool_gets_its_own_router_servers_objective_and_polic
     names = {r["inputs"]["name"] for r in routers}
     assert {r["inputs"]["spec"]["targetRef"]["name"] for r in serving(doc, BACKEND)} == names
     assert {r["inputs"]["spec"]["poolRef"]["name"] for r in serving(doc, OBJECTIVE)} == names
+
+
+# ------------------------------------------------------------------------------ metric names per set
+
+
+@pytest.mark.parametrize("name", list(VERSION_SETS))
+def test_every_queried_series_is_one_the_sets_components_emit(name):
+    from config.edge import AlertSettings
+    from stacks import dashboard as board
+    from stacks.alerts import rendered
+    from stacks.metrics import COUNTER, EMITTED_BY_SET, series_names
+    from tests.test_edge_dashboard import _selected_series, queries
+
+    family = VERSION_SETS[name].metrics
+    document = board.dashboard("llm-d", "c", "ns", None, board.SECTIONS_BY_SET[family])
+    alerts = [q for _, q in rendered(AlertSettings(True, (), 1.5, 2.0, 8.0), "c", "ns", family)]
+    exposed = series_names(EMITTED_BY_SET[family])
+    counters = {m.name for m in EMITTED_BY_SET[family] if m.kind == COUNTER}
+    selected: set[str] = set()
+    for query in queries(document) + alerts:
+        series = _selected_series(query)
+        selected |= set(series)
+        unknown = [s for s in series if s not in exposed]
+        assert not unknown, f"{query} selects series {name}'s components do not expose: {unknown}"
+        for counter in set(series) & counters:
+            assert f"rate({counter}{{" in query or f"increase({counter}{{" in query, query
+    epp = {s for s in selected if not s.startswith(("vllm:", "kubernetes_io:"))}
+    assert epp and all(s.startswith("llm_d_epp_") for s in epp) == (family == "v0.9.0")
+
+
+def test_the_v09_plan_dashboard_and_alerts_query_llm_d_epp_names(v09_plans):
+    doc = v09_plans["nvidia-l4"]
+    text = json.dumps([r["inputs"] for r in doc["resources"] if r["type"].startswith("gcp:monitoring/")])
+    assert "llm_d_epp_request_total" in text and "inference_objective_request_total" not in text

@@ -28,6 +28,7 @@ class AlertPolicies(pulumi.ComponentResource):
         cluster: str,
         namespace: pulumi.Input[str],
         labels: dict[str, str],
+        metrics: str = "2026-04",  # the version set's metric family (stacks/metrics.py)
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:edge:AlertPolicies", name, None, opts)
@@ -66,6 +67,6 @@ class AlertPolicies(pulumi.ComponentResource):
                 user_labels=labels,
                 opts=child,
             )
-            for rule in rules(settings)
+            for rule in rules(settings, metrics)
         ]
         self.register_outputs({"policies": [p.name for p in self.policies]})

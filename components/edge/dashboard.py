@@ -6,7 +6,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.options import child_options
-from stacks.dashboard import dashboard
+from stacks.dashboard import SECTIONS_BY_SET, dashboard
 
 
 def console_url(dashboard_id: str, project: str) -> str:
@@ -26,11 +26,13 @@ class MonitoringDashboard(pulumi.ComponentResource):
         cluster: str,
         namespace: pulumi.Input[str],
         labels: dict[str, str],
+        metrics: str = "2026-04",  # the version set's metric family (stacks/metrics.py)
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:edge:MonitoringDashboard", name, None, opts)
+        sections = SECTIONS_BY_SET[metrics]
         document = pulumi.Output.from_input(namespace).apply(
-            lambda ns: json.dumps(dashboard(display_name, cluster, ns, labels), sort_keys=True)
+            lambda ns: json.dumps(dashboard(display_name, cluster, ns, labels, sections), sort_keys=True)
         )
         self.dashboard = gcp.monitoring.Dashboard(
             "dashboard", project=project, dashboard_json=document, opts=child_options(self, opts)

@@ -24,6 +24,7 @@ from components.edge.iap_access import IapAccess, IapAccessArgs
 from config.edge import EdgeSettings
 from config.naming import Names, dns_label
 from config.settings import Settings
+from stacks.versions import VERSION_SETS
 
 FRONTEND_NAME = "llmd-chat"
 
@@ -44,10 +45,13 @@ class EdgeArgs:
     labels: dict[str, str]
     served_model: str  # preselected in the chat
     edge: EdgeSettings
+    # The metric family of the serving layer's version set: the dashboard and alerts query its names.
+    metrics: str = "2026-04"
 
 
 def edge_args(s: Settings) -> EdgeArgs:
-    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge)
+    metrics = VERSION_SETS[s.serving.version_set].metrics
+    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge, metrics)
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class PublicEdge(pulumi.ComponentResource):
             names.cluster,
             inputs.namespace,
             labels,
+            metrics=args.metrics,
             opts=gcp_opts,
         )
         self.alerts = AlertPolicies(
@@ -165,6 +170,7 @@ class PublicEdge(pulumi.ComponentResource):
             names.cluster,
             inputs.namespace,
             labels,
+            metrics=args.metrics,
             opts=gcp_opts,
         )
         self.chat_url: pulumi.Output[str] = self.dns.host.apply(lambda host: f"https://{host}")
