@@ -64,6 +64,11 @@ def serving(doc: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
 
 
 def pools(stack: str) -> list[str]:
+    """The InferencePool (router release) names of a stack's model pools under v0.9.0."""
+    return [f"router-{slug}" for slug in slugs(stack)]
+
+
+def slugs(stack: str) -> list[str]:
     from components.serving.inputs import served_models
 
     config = {**BASE, **load_config_file(stack_file(stack))}
@@ -156,8 +161,8 @@ def test_v09_pod_monitorings_match_the_served_pods(v09_plans, stack):
     doc = v09_plans[stack]
     monitorings = [r["inputs"] for r in serving(doc, POD_MONITORING)]
     selectors = [m["spec"]["selector"]["matchLabels"] for m in monitorings]
-    for slug in pools(stack):
-        assert {"llm-d-router-gateway": f"{slug[:40]}-epp"} in selectors
+    for pool in pools(stack):
+        assert {"llm-d-router-gateway": f"{pool[:40]}-epp"} in selectors
     epps = [m for m in monitorings if "llm-d-router-gateway" in m["spec"]["selector"]["matchLabels"]]
     assert all(m["spec"]["endpoints"][0]["port"] == "metrics" for m in epps)
     pod_labels = [r["inputs"]["spec"]["template"]["metadata"]["labels"] for r in serving(doc, DEPLOYMENT)]
@@ -194,12 +199,21 @@ def test_switching_nvidia_l4_to_v09_replaces_the_releases_with_typed_objects():
     result = diff_configs("nvidia-l4", base, {**base, "llmd:versionSet": "v0.9.0"})
     deleted = {(c.type, c.name) for c in result.of(DELETE)}
     created = {(c.type, c.name) for c in result.of(CREATE)}
-    [slug] = pools("nvidia-l4")
+    [slug] = slugs("nvidia-l4")
     assert (RELEASE, f"model-{slug}-modelservice") in deleted
     assert (RELEASE, f"pool-{slug}-inferencepool") in deleted
     assert (RELEASE, f"pool-{slug}-router") in created
     assert (DEPLOYMENT, f"model-{slug}-deployment") in created
     assert (OBJECTIVE, f"pool-{slug}-objective") in created
+    # The pods' ServiceAccount (bound for the HF token) is kept, not recreated under the same name.
+    assert not {c for c in created | deleted if c[0] == "kubernetes:core/v1:ServiceAccount"}
+    # Helm refuses a release name in use, and the new one is created before the old ones go: named apart.
+    old = {r["inputs"]["name"] for r in serving(run_plan("nvidia-l4", base).document(), RELEASE)}
+    new = {
+        r["inputs"]["name"]
+        for r in serving(run_plan("nvidia-l4", {**base, "llmd:versionSet": "v0.9.0"}).document(), RELEASE)
+    }
+    assert not old & new
 
 
 def test_v09_an_extra_model_pool_gets_its_own_router_servers_objective_and_policies():

@@ -22,7 +22,7 @@ from components.serving.internal_gateway import GkeAddress, InternalGateway, Int
 from components.serving.llmd_namespace import LlmdNamespace
 from components.serving.model_server import ModelServer, ModelServerArgs
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
-from components.serving.router import Router, RouterArgs
+from components.serving.router import Router, RouterArgs, router_release_name
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, ServingSettings
 from stacks.versions import PINNED, VersionSet
@@ -125,7 +125,7 @@ class LlmdServing(pulumi.ComponentResource):
                 router = Router(
                     f"pool-{m.slug}",
                     RouterArgs(
-                        release_name=m.slug,
+                        release_name=router_release_name(m.slug),
                         namespace=ns.name,
                         versions=v,
                         match_labels=server.labels,

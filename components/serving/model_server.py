@@ -114,7 +114,10 @@ def pod_spec(args: ModelServerArgs) -> dict[str, Any]:
 
 class ModelServer(pulumi.ComponentResource):
     def __init__(self, name: str, args: ModelServerArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("llmd:serving:ModelServer", name, None, opts)
+        # The 2026-04 ModelService's type token on purpose: the pods' ServiceAccount keeps its URN (and its Workload
+        # Identity binding for the HF token) when a stack switches sets, instead of a create of the same Kubernetes
+        # name before the delete of the old one.
+        super().__init__("llmd:serving:ModelService", name, None, opts)
         child = child_options(self, opts)
         m = args.model
         self.labels = model_labels(m)

@@ -46,6 +46,14 @@ ROUTER_CONFIG_FILE = "llmd-scheduler.yaml"
 POOL_GROUP = "inference.networking.k8s.io"
 
 
+def router_release_name(slug: str) -> str:
+    """The router release, and so its InferencePool (<name>) and EPP (<name>-epp).
+
+    Not the 2026-04 inferencepool release's name (<slug>): switching sets creates this release before Pulumi deletes
+    the old one, and Helm refuses a second release of a name in use (docs/serving.md, upgrading)."""
+    return f"router-{slug}"
+
+
 def router_picker_config(plugins: Sequence[PluginUse], versions: VersionSet) -> dict[str, Any]:
     """The llm-d.ai EndpointPickerConfig of a profile: data producers declared only, the rest in the profile."""
     kinds = PLUGIN_TYPES[versions.scheduler_version]
