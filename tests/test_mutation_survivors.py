@@ -212,7 +212,7 @@ def test_every_problem_has_a_key_a_message_and_a_fix():
 
 # Bad configs of rules the existing tests did not reach (mutation survivors), each with the key and a fragment
 # of the message that the problem must carry, and the value it must show.
-MORE_BAD = []
+MORE_BAD: list[tuple[str, dict]] = []
 
 
 def _bad(stack, config, key, fragment, value=...):
