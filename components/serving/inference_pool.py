@@ -39,18 +39,23 @@ from stacks.versions import HelmChart, Image
 SCHEDULER_CONFIG_FILE = "llmd-scheduler.yaml"
 
 
+def plugin_declaration(p: PluginUse) -> dict[str, Any]:
+    """A plugin's entry in an EndpointPickerConfig's `plugins` list (both API versions declare them alike)."""
+    entry: dict[str, Any] = {"type": p.type}
+    if p.name:
+        entry["name"] = p.name
+    if p.parameters:
+        entry["parameters"] = dict(p.parameters)
+    return entry
+
+
 def endpoint_picker_config(plugins: Sequence[PluginUse], scheduler_version: str) -> dict[str, Any]:
     """The EndpointPickerConfig of a profile: every plugin declared once, scorers weighted in the profile."""
     kinds = PLUGIN_TYPES[scheduler_version]
     declared: list[dict[str, Any]] = []
     refs: list[dict[str, Any]] = []
     for p in plugins:
-        entry: dict[str, Any] = {"type": p.type}
-        if p.name:
-            entry["name"] = p.name
-        if p.parameters:
-            entry["parameters"] = dict(p.parameters)
-        declared.append(entry)
+        declared.append(plugin_declaration(p))
         ref: dict[str, Any] = {"pluginRef": p.name or p.type}
         if kinds[p.type] is Kind.SCORER:
             ref["weight"] = p.weight if p.weight is not None else 1

@@ -35,6 +35,7 @@ from components.serving.chart_values import (
     RouterMonitoring,
     TargetPort,
 )
+from components.serving.inference_pool import plugin_declaration
 from components.serving.model_service import helm_release_args
 from stacks.llmd_v0_9 import CRDS, EPP_CONFIG_KIND, LABELS
 from stacks.scheduler_plugins import DEFAULT_PICKER, DEFAULT_PROFILE_HANDLER, PLUGIN_TYPES, Kind, PluginUse
@@ -60,12 +61,7 @@ def router_picker_config(plugins: Sequence[PluginUse], versions: VersionSet) -> 
     declared: list[dict[str, Any]] = []
     refs: list[dict[str, Any]] = []
     for p in plugins:
-        entry: dict[str, Any] = {"type": p.type}
-        if p.name:
-            entry["name"] = p.name
-        if p.parameters:
-            entry["parameters"] = dict(p.parameters)
-        declared.append(entry)
+        declared.append(plugin_declaration(p))
         kind = kinds[p.type]
         if kind in (Kind.SCORER, Kind.PICKER, Kind.FILTER):
             ref: dict[str, Any] = {"pluginRef": p.name or p.type}
