@@ -4,6 +4,7 @@ metrics. The one object `__main__` creates for it; its children are the concerns
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -105,23 +106,21 @@ class LlmdServing(pulumi.ComponentResource):
         after_token = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=token_ready))
         for served in args.pools:
             m = served.model
+            # What every model server of this pool runs, whichever version set deploys it.
+            pods: dict[str, Any] = {
+                "model": m,
+                "namespace": ns.name,
+                "image": v.vllm_cuda_image if gpu else v.vllm_cpu_image,
+                "size": served.size,
+                "tolerations": list(args.tolerations),
+                "node_selector": dict(args.node_selector),
+                "hf_token": token_mount,
+                "gke_cuda_fix": on_gke and gpu,
+                "batch_limits": args.batch_limits,
+            }
             if v.router_chart is not None:
                 # The v0.9.0 set: typed model servers and the router chart.
-                server = ModelServer(
-                    f"model-{m.slug}",
-                    ModelServerArgs(
-                        model=m,
-                        namespace=ns.name,
-                        image=v.vllm_cuda_image if gpu else v.vllm_cpu_image,
-                        size=served.size,
-                        tolerations=list(args.tolerations),
-                        node_selector=dict(args.node_selector),
-                        hf_token=token_mount,
-                        gke_cuda_fix=on_gke and gpu,
-                        batch_limits=args.batch_limits,
-                    ),
-                    opts=after_token,
-                )
+                server = ModelServer(f"model-{m.slug}", ModelServerArgs(**pods), opts=after_token)
                 router = Router(
                     f"pool-{m.slug}",
                     RouterArgs(
@@ -138,20 +137,7 @@ class LlmdServing(pulumi.ComponentResource):
                 self.pools.append(router)
                 continue
             service = ModelService(
-                f"model-{m.slug}",
-                ModelServiceArgs(
-                    model=m,
-                    namespace=ns.name,
-                    chart=v.modelservice_chart,
-                    image=v.vllm_cuda_image if gpu else v.vllm_cpu_image,
-                    size=served.size,
-                    tolerations=list(args.tolerations),
-                    node_selector=dict(args.node_selector),
-                    hf_token=token_mount,
-                    gke_cuda_fix=on_gke and gpu,
-                    batch_limits=args.batch_limits,
-                ),
-                opts=after_token,
+                f"model-{m.slug}", ModelServiceArgs(chart=v.modelservice_chart, **pods), opts=after_token
             )
             pool = InferencePool(
                 f"pool-{m.slug}",
