@@ -49,17 +49,27 @@ def plugin_declaration(p: PluginUse) -> dict[str, Any]:
     return entry
 
 
-def endpoint_picker_config(plugins: Sequence[PluginUse], scheduler_version: str) -> dict[str, Any]:
-    """The EndpointPickerConfig of a profile: every plugin declared once, scorers weighted in the profile."""
+# GAIE's EndpointPickerConfig names every plugin but the profile handler in its profile.
+GAIE_PROFILE_KINDS = frozenset({Kind.SCORER, Kind.PICKER, Kind.FILTER, Kind.OTHER})
+
+
+def picker_config(
+    plugins: Sequence[PluginUse],
+    scheduler_version: str,
+    api_version: str = "inference.networking.x-k8s.io/v1alpha1",
+    profile_kinds: frozenset[Kind] = GAIE_PROFILE_KINDS,
+) -> dict[str, Any]:
+    """The EndpointPickerConfig of a profile: every plugin declared once, those of `profile_kinds` referenced in the
+    profile (scorers weighted), and the picker and profile handler the EPP would add written out."""
     kinds = PLUGIN_TYPES[scheduler_version]
     declared: list[dict[str, Any]] = []
     refs: list[dict[str, Any]] = []
     for p in plugins:
         declared.append(plugin_declaration(p))
-        ref: dict[str, Any] = {"pluginRef": p.name or p.type}
-        if kinds[p.type] is Kind.SCORER:
-            ref["weight"] = p.weight if p.weight is not None else 1
-        if kinds[p.type] is not Kind.PROFILE_HANDLER:
+        if kinds[p.type] in profile_kinds:
+            ref: dict[str, Any] = {"pluginRef": p.name or p.type}
+            if kinds[p.type] is Kind.SCORER:
+                ref["weight"] = p.weight if p.weight is not None else 1
             refs.append(ref)
     # What the EPP would add on its own, written out so the plan shows the whole configuration.
     present = {kinds[p.type] for p in plugins}
@@ -69,7 +79,7 @@ def endpoint_picker_config(plugins: Sequence[PluginUse], scheduler_version: str)
     if Kind.PROFILE_HANDLER not in present:
         declared.append({"type": DEFAULT_PROFILE_HANDLER})
     return {
-        "apiVersion": "inference.networking.x-k8s.io/v1alpha1",
+        "apiVersion": api_version,
         "kind": "EndpointPickerConfig",
         "plugins": declared,
         "schedulingProfiles": [{"name": "default", "plugins": refs}],
@@ -95,7 +105,7 @@ class InferencePoolArgs:
 
 
 def inference_pool_values(args: InferencePoolArgs) -> InferencePoolValues:
-    config = endpoint_picker_config(args.plugins, args.scheduler_version)
+    config = picker_config(args.plugins, args.scheduler_version)
     return InferencePoolValues(
         inference_extension=InferenceExtension(
             replicas=1,

@@ -35,10 +35,10 @@ from components.serving.chart_values import (
     RouterMonitoring,
     TargetPort,
 )
-from components.serving.inference_pool import plugin_declaration
+from components.serving.inference_pool import picker_config
 from components.serving.model_service import helm_release_args
-from stacks.llmd_v0_9 import CRDS, EPP_CONFIG_KIND, LABELS
-from stacks.scheduler_plugins import DEFAULT_PICKER, DEFAULT_PROFILE_HANDLER, PLUGIN_TYPES, Kind, PluginUse
+from stacks.llmd_v0_9 import CRDS, LABELS
+from stacks.scheduler_plugins import Kind, PluginUse
 from stacks.serving import VLLM_PORT
 from stacks.versions import VersionSet
 
@@ -55,32 +55,13 @@ def router_release_name(slug: str) -> str:
     return f"router-{slug}"
 
 
+# The llm-d.ai loader keeps data producers out of the profile: only these kinds are referenced there.
+ROUTER_PROFILE_KINDS = frozenset({Kind.SCORER, Kind.PICKER, Kind.FILTER})
+
+
 def router_picker_config(plugins: Sequence[PluginUse], versions: VersionSet) -> dict[str, Any]:
     """The llm-d.ai EndpointPickerConfig of a profile: data producers declared only, the rest in the profile."""
-    kinds = PLUGIN_TYPES[versions.scheduler_version]
-    declared: list[dict[str, Any]] = []
-    refs: list[dict[str, Any]] = []
-    for p in plugins:
-        declared.append(plugin_declaration(p))
-        kind = kinds[p.type]
-        if kind in (Kind.SCORER, Kind.PICKER, Kind.FILTER):
-            ref: dict[str, Any] = {"pluginRef": p.name or p.type}
-            if kind is Kind.SCORER:
-                ref["weight"] = p.weight if p.weight is not None else 1
-            refs.append(ref)
-    # What the loader would add on its own, written out so the plan shows the whole configuration.
-    present = {kinds[p.type] for p in plugins}
-    if Kind.PICKER not in present:
-        declared.append({"type": DEFAULT_PICKER})
-        refs.append({"pluginRef": DEFAULT_PICKER})
-    if Kind.PROFILE_HANDLER not in present:
-        declared.append({"type": DEFAULT_PROFILE_HANDLER})
-    return {
-        "apiVersion": versions.epp_config_api_version,
-        "kind": EPP_CONFIG_KIND,
-        "plugins": declared,
-        "schedulingProfiles": [{"name": "default", "plugins": refs}],
-    }
+    return picker_config(plugins, versions.scheduler_version, versions.epp_config_api_version, ROUTER_PROFILE_KINDS)
 
 
 @dataclass(frozen=True)
