@@ -4,8 +4,8 @@ llm-d's own guide (helmfile history) shipped these together in 2026-04, the last
 EPP charts moved to llm-d/llm-d-router and the guides to kustomize. Mixing sets breaks in quiet ways (label
 renames in modelservice v0.4, `routing.*` keys rejected since v0.3, InferencePool v1alpha2 vs v1), so every
 chart and image the program deploys comes from one entry of `VERSION_SETS` (chosen by `llmd:versionSet`) and
-nowhere else. `PINNED` is the 2026-04 set, still the default; the v0.9.0 set is built from stacks/llmd_v0_9.py
-(facts read upstream, see docs/llm-d-v0.9.0.md).
+nowhere else. The v0.9.0 set is the default (built from stacks/llmd_v0_9.py, facts read upstream, see
+docs/llm-d-v0.9.0.md); `PINNED` is the 2026-04 set, kept as a tested choice for stacks deployed with it.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ V0_9_0 = VersionSet(
 )
 
 VERSION_SETS: dict[str, VersionSet] = {s.name: s for s in (PINNED, V0_9_0)}
-DEFAULT_VERSION_SET = PINNED.name
+DEFAULT_VERSION_SET = V0_9_0.name
 
 
 @dataclass(frozen=True)

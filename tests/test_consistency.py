@@ -8,13 +8,13 @@ plans with a Hugging Face token, so a change on one side only fails here rather 
 from __future__ import annotations
 
 import re
-import shlex
 from typing import Any
 
 import pytest
 import yaml
 
 from plan.mocks import INVOKE_RESULTS
+from tests.conftest import SET_2026_04
 from tests.plangraph import (
     BACKEND_POLICY,
     DEPLOYMENT,
@@ -27,12 +27,14 @@ from tests.plangraph import (
     SM_SECRET,
     SM_SECRET_IAM,
     SPC,
+    EndpointPicker,
+    ModelServer,
+    endpoint_pickers,
     gated_variants,
-    model_releases,
+    model_servers,
     name_of,
     namespace_of,
     of_type,
-    pool_releases,
     releases,
 )
 from tests.planview import STACKS
@@ -54,45 +56,43 @@ def epp_name(release_name: str) -> str:
     return f"{release_name.lower().strip()[:40]}-epp"
 
 
-@pytest.fixture(scope="module")
-def docs(plans) -> dict[str, dict[str, Any]]:
-    return {**plans, **gated_variants()}
+@pytest.fixture(scope="module", params=["default", "2026-04"])
+def docs(request, plans, plans_2026_04) -> dict[str, dict[str, Any]]:
+    """Every variant on the default version set and on the 2026-04 set (the readers cover both sets' shapes)."""
+    if request.param == "default":
+        return {**plans, **gated_variants()}
+    return {**plans_2026_04, **gated_variants(SET_2026_04)}
 
 
-def container(release: dict[str, Any]) -> dict[str, Any]:
-    [only] = release["inputs"]["values"]["decode"]["containers"]
-    return only
-
-
-def script(release: dict[str, Any]) -> str:
-    [text] = container(release)["args"]
-    return text
-
-
-def vllm_port(release: dict[str, Any]) -> int:
+def vllm_port(server: ModelServer) -> int:
     """The port the `vllm serve` line of the start script listens on (vLLM's default is 8000)."""
-    [line] = [line for line in script(release).splitlines() if line.startswith("exec vllm serve ")]
-    words = shlex.split(line)
+    words = server.vllm_words
     return int(words[words.index("--port") + 1]) if "--port" in words else 8000
 
 
-def token_files_read(release: dict[str, Any]) -> set[str]:
+def frontend_env(doc: dict[str, Any]) -> dict[str, str | None]:
+    [deployment] = [d for d in of_type(doc, DEPLOYMENT) if "::llmd:edge:" in d["urn"]]
+    [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
+    return {e["name"]: e.get("value") for e in app["env"]}
+
+
+def token_files_read(server: ModelServer) -> set[str]:
     """Every file the start script reads while setting HF_TOKEN."""
-    lines = [line for line in script(release).splitlines() if "HF_TOKEN" in line]
+    [script] = server.container["args"]
+    lines = [line for line in script.splitlines() if "HF_TOKEN" in line]
     return {path for line in lines for path in re.findall(r"(/[\w.@/-]+)", line)}
 
 
-def mounted_secret_files(doc: dict[str, Any], release: dict[str, Any]) -> set[str]:
+def mounted_secret_files(doc: dict[str, Any], server: ModelServer) -> set[str]:
     """The files the Secret Manager add-on puts into the model server container: mount path + SPC object path."""
-    values = release["inputs"]["values"]["decode"]
-    volumes = {v["name"]: v for v in values["volumes"]}
+    volumes = {v["name"]: v for v in server.pod.get("volumes", [])}
     classes = {(name_of(r), namespace_of(r)): r for r in of_type(doc, SPC)}
     files: set[str] = set()
-    for mount in container(release).get("volumeMounts", []):
+    for mount in server.container.get("volumeMounts", []):
         csi = volumes.get(mount["name"], {}).get("csi")
         if not csi or csi.get("driver") != SECRET_MANAGER_CSI_DRIVER:
             continue
-        spc = classes.get((csi["volumeAttributes"]["secretProviderClass"], namespace_of(release)))
+        spc = classes.get((csi["volumeAttributes"]["secretProviderClass"], server.namespace))
         assert spc is not None, f"volume {mount['name']} names a SecretProviderClass the plan does not create"
         for entry in yaml.safe_load(spc["inputs"]["spec"]["parameters"]["secrets"]):
             files.add(f"{mount['mountPath'].rstrip('/')}/{entry['path']}")
@@ -106,18 +106,18 @@ class TestHfTokenFile:
     @pytest.mark.parametrize("variant", VARIANTS)
     def test_the_file_the_start_script_reads_is_a_file_the_secret_is_mounted_as(self, docs, variant):
         doc = docs[variant]
-        for release in model_releases(doc):
-            read, mounted = token_files_read(release), mounted_secret_files(doc, release)
-            assert read <= mounted, f"{release['name']} reads {sorted(read)}; mounted: {sorted(mounted)}"
+        for server in model_servers(doc):
+            read, mounted = token_files_read(server), mounted_secret_files(doc, server)
+            assert read <= mounted, f"{server.model} reads {sorted(read)}; mounted: {sorted(mounted)}"
             # A mounted token nobody reads is the same bug seen from the other side.
-            assert mounted <= read, f"{release['name']} mounts {sorted(mounted)} but reads {sorted(read)}"
+            assert mounted <= read, f"{server.model} mounts {sorted(mounted)} but reads {sorted(read)}"
 
     def test_a_token_on_gke_reaches_every_model_server_as_a_file(self, docs):
         doc = docs["gated-gke"]
         assert of_type(doc, SPC)
-        for release in model_releases(doc):
-            assert token_files_read(release), release["name"]
-            assert "authSecretName" not in release["inputs"]["values"]["modelArtifacts"]
+        for server in model_servers(doc):
+            assert token_files_read(server), server.model
+            assert server.auth_secret is None
 
     def test_the_provider_class_reads_the_secret_the_plan_creates(self, docs):
         doc = docs["gated-gke"]
@@ -131,46 +131,33 @@ class TestHfTokenFile:
     def test_exactly_the_model_servers_that_mount_the_token_may_read_it(self, docs):
         doc = docs["gated-gke"]
         [secret] = of_type(doc, SM_SECRET)
-        mounting = {
-            (namespace_of(r), r["inputs"]["values"]["serviceAccountOverride"])
-            for r in model_releases(doc)
-            if mounted_secret_files(doc, r)
-        }
+        mounting = {(s.namespace, s.service_account) for s in model_servers(doc) if mounted_secret_files(doc, s)}
         readers = set()
         for member in of_type(doc, SM_SECRET_IAM):
             assert member["inputs"]["secretId"] == secret["inputs"]["secretId"]
             match = re.fullmatch(r"principal://.+/subject/ns/([^/]+)/sa/([^/]+)", member["inputs"]["member"])
             assert match, member["inputs"]["member"]
             readers.add((match[1], match[2]))
-        assert readers == mounting
+        assert mounting and readers == mounting
         service_accounts = {(namespace_of(r), name_of(r)) for r in of_type(doc, "kubernetes:core/v1:ServiceAccount")}
         assert mounting <= service_accounts
 
     def test_on_an_existing_cluster_the_auth_secret_is_a_secret_of_the_plan(self, docs):
         doc = docs["gated-existing"]
         secrets = {(name_of(r), namespace_of(r)) for r in of_type(doc, K8S_SECRET)}
-        [release] = model_releases(doc)
-        name = release["inputs"]["values"]["modelArtifacts"]["authSecretName"]
-        assert (name, namespace_of(release)) in secrets
+        [server] = model_servers(doc)
+        assert (server.auth_secret, server.namespace) in secrets
 
 
 # ----------------------------------------------------------------------------------------- scraping
 
 
-def _selected_model_servers(doc: dict[str, Any], labels: dict[str, str], namespace: str | None) -> list[dict[str, Any]]:
-    return [
-        r
-        for r in model_releases(doc)
-        if namespace_of(r) == namespace and labels.items() <= r["inputs"]["values"]["modelArtifacts"]["labels"].items()
-    ]
+def _selected_model_servers(doc: dict[str, Any], labels: dict[str, str], namespace: str | None) -> list[ModelServer]:
+    return [s for s in model_servers(doc) if s.namespace == namespace and labels.items() <= s.labels.items()]
 
 
-def _selected_pickers(doc: dict[str, Any], labels: dict[str, str], namespace: str | None) -> list[dict[str, Any]]:
-    return [
-        r
-        for r in pool_releases(doc)
-        if namespace_of(r) == namespace and labels.items() <= {"inferencepool": epp_name(name_of(r) or "")}.items()
-    ]
+def _selected_pickers(doc: dict[str, Any], labels: dict[str, str], namespace: str | None) -> list[EndpointPicker]:
+    return [p for p in endpoint_pickers(doc) if p.namespace == namespace and labels.items() <= p.epp_pod_labels.items()]
 
 
 class TestScrapedPorts:
@@ -185,11 +172,11 @@ class TestScrapedPorts:
             assert bool(servers) != bool(pickers), f"{name_of(monitoring)} selects {len(servers + pickers)} pools"
             for endpoint in spec["endpoints"]:
                 assert endpoint["path"] == METRICS_PATH, name_of(monitoring)
-                for release in servers:
-                    ports = container(release)["ports"]
+                for server in servers:
+                    ports = server.container["ports"]
                     port = endpoint["port"]
                     numbers = [p["containerPort"] for p in ports if port in (p["containerPort"], p.get("name"))]
-                    assert numbers == [vllm_port(release)], (name_of(monitoring), port, ports)
+                    assert numbers == [vllm_port(server)], (name_of(monitoring), port, ports)
                 if pickers:
                     assert endpoint["port"] in (EPP_METRICS_PORT, EPP_CONTAINER_PORTS[EPP_METRICS_PORT])
 
@@ -199,35 +186,33 @@ class TestScrapedPorts:
         monitorings = [
             (m["inputs"]["spec"]["selector"]["matchLabels"], namespace_of(m)) for m in of_type(doc, POD_MONITORING)
         ]
-        for release in model_releases(doc):
-            assert any(release in _selected_model_servers(doc, lab, ns) for lab, ns in monitorings), release["name"]
-        for release in pool_releases(doc):
-            assert any(release in _selected_pickers(doc, lab, ns) for lab, ns in monitorings), release["name"]
+        for server in model_servers(doc):
+            assert any(server in _selected_model_servers(doc, lab, ns) for lab, ns in monitorings), server.model
+        for picker in endpoint_pickers(doc):
+            assert any(picker in _selected_pickers(doc, lab, ns) for lab, ns in monitorings), picker.name
 
     @pytest.mark.parametrize("variant", VARIANTS)
     def test_inference_pools_and_their_health_checks_use_the_port_vllm_listens_on(self, docs, variant):
         doc = docs[variant]
-        servers = model_releases(doc)
         health = {
             (p["inputs"]["spec"]["targetRef"]["name"], namespace_of(p)): p["inputs"]["spec"]["default"]
             for p in of_type(doc, HEALTH_CHECK)
             if p["inputs"]["spec"]["targetRef"]["kind"] == "InferencePool"
         }
-        for pool in pool_releases(doc):
-            spec = pool["inputs"]["values"]["inferencePool"]
-            selected = _selected_model_servers(doc, spec["modelServers"]["matchLabels"], namespace_of(pool))
-            assert len(selected) == 1, name_of(pool)
+        pickers = endpoint_pickers(doc)
+        for picker in pickers:
+            selected = _selected_model_servers(doc, picker.match_labels, picker.namespace)
+            assert len(selected) == 1, picker.name
             [server] = selected
             port = vllm_port(server)
-            assert [t["number"] for t in spec["targetPorts"]] == [port]
-            assert spec.get("targetPortNumber", port) == port
-            assert port in [p["containerPort"] for p in container(server)["ports"]]
-            check = health.get((name_of(pool), namespace_of(pool)))
+            assert picker.target_ports == [port]
+            assert port in [p["containerPort"] for p in server.container["ports"]]
+            check = health.get((picker.name, picker.namespace))
             if check is not None:
                 http = check["config"]["httpHealthCheck"]
                 assert http["port"] == port
-                assert http["requestPath"] == container(server)["livenessProbe"]["httpGet"]["path"]
-        assert servers
+                assert http["requestPath"] == server.container["livenessProbe"]["httpGet"]["path"]
+        assert pickers and len(pickers) == len(model_servers(doc))
 
 
 # ------------------------------------------------------------------------------------ routes and policies
@@ -243,8 +228,8 @@ def _resolve(doc: dict[str, Any], ref: dict[str, Any], namespace: str | None) ->
     target_ns = ref.get("namespace", namespace)
     if kind == "InferencePool":
         assert group == POOL_GROUP, ref
-        found = [r for r in pool_releases(doc) if (name_of(r), namespace_of(r)) == (ref["name"], target_ns)]
-        return found[0] if len(found) == 1 else None
+        found = [p for p in endpoint_pickers(doc) if (p.name, p.namespace) == (ref["name"], target_ns)]
+        return found[0].release if len(found) == 1 else None
     assert (kind, group) == ("Service", ""), ref
     return _services(doc).get((ref["name"], target_ns))
 
@@ -305,8 +290,8 @@ class TestReferencesResolve:
             pytest.skip("no GKE gateway: an existing cluster's Istio takes no GKE policies")
         for token in (BACKEND_POLICY, HEALTH_CHECK):
             targets = {(p["inputs"]["spec"]["targetRef"]["name"], namespace_of(p)) for p in of_type(doc, token)}
-            for pool in pool_releases(doc):
-                assert (name_of(pool), namespace_of(pool)) in targets, (token, name_of(pool))
+            for picker in endpoint_pickers(doc):
+                assert (picker.name, picker.namespace) in targets, (token, picker.name)
 
 
 # ---------------------------------------------------------------------------------------- the frontend
@@ -365,9 +350,7 @@ class TestFrontendWiring:
     @pytest.mark.parametrize("variant", [v for v in VARIANTS if "existing" not in v])
     def test_iap_audience_names_the_project_number_gcp_reports(self, docs, variant):
         number = INVOKE_RESULTS["gcp:organizations/getProject:getProject"]["number"]
-        [deployment] = of_type(docs[variant], DEPLOYMENT)
-        [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
-        env = {e["name"]: e.get("value") for e in app["env"]}
+        env = frontend_env(docs[variant])
         assert env["IAP_AUDIENCE_PREFIX"] == f"/projects/{number}/global/backendServices/"
         for member in of_type(docs[variant], SM_SECRET_IAM):
             assert member["inputs"]["member"].startswith(f"principal://iam.googleapis.com/projects/{number}/")
@@ -377,10 +360,8 @@ class TestFrontendReachesTheModels:
     @pytest.mark.parametrize("variant", [v for v in VARIANTS if "existing" not in v])
     def test_frontend_calls_the_internal_gateway_on_a_listener_port(self, docs, variant):
         doc = docs[variant]
-        [deployment] = of_type(doc, DEPLOYMENT)
-        [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
-        env = {e["name"]: e.get("value") for e in app["env"]}
-        match = re.fullmatch(r"http://([^/:]+)(?::(\d+))?/?", env["GATEWAY_URL"])
+        env = frontend_env(doc)
+        match = re.fullmatch(r"http://([^/:]+)(?::(\d+))?/?", env["GATEWAY_URL"] or "")
         assert match, env["GATEWAY_URL"]
         assert match[1] == doc["outputs"]["internalGatewayAddress"]
         internal = [g for g in of_type(doc, GATEWAY) if g["inputs"]["spec"]["gatewayClassName"] == "gke-l7-rilb"]
@@ -391,20 +372,17 @@ class TestFrontendReachesTheModels:
     @pytest.mark.parametrize("variant", [v for v in VARIANTS if "existing" not in v])
     def test_frontend_default_model_is_the_one_the_default_route_serves(self, docs, variant):
         doc = docs[variant]
-        [deployment] = of_type(doc, DEPLOYMENT)
-        [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
-        env = {e["name"]: e.get("value") for e in app["env"]}
+        env = frontend_env(doc)
         assert env["DEFAULT_MODEL"] in served_by_default_rule(doc)
 
 
 def served_model_names(doc: dict[str, Any], pool: dict[str, Any]) -> set[str]:
-    """The --served-model-name of the model servers an InferencePool release selects."""
-    labels = pool["inputs"]["values"]["inferencePool"]["modelServers"]["matchLabels"]
+    """The --served-model-name of the model servers an InferencePool (its release) selects."""
+    [picker] = [p for p in endpoint_pickers(doc) if p.release is pool]
     names = set()
-    for server in _selected_model_servers(doc, labels, namespace_of(pool)):
-        [line] = [line for line in script(server).splitlines() if line.startswith("exec vllm serve ")]
-        words = shlex.split(line)
-        names.add(words[words.index("--served-model-name") + 1] if "--served-model-name" in words else words[3])
+    for server in _selected_model_servers(doc, picker.match_labels, picker.namespace):
+        words = server.vllm_words
+        names.add(words[words.index("--served-model-name") + 1] if "--served-model-name" in words else words[1])
     return names
 
 
@@ -446,7 +424,7 @@ class TestModelRouting:
                     for r in rule.get("backendRefs", [])
                     if r.get("kind") == "InferencePool"
                 }
-        assert {(name_of(p), namespace_of(p)) for p in pool_releases(doc)} == routed
+        assert {(p.name, p.namespace) for p in endpoint_pickers(doc)} == routed
         assert served_by_default_rule(doc), "no route rule without a header: requests without one reach no pool"
 
 
@@ -462,8 +440,8 @@ class TestFirewallCoversWhatLoadBalancersReach:
         def open_ports(name: str) -> set[int]:
             return {int(p) for allow in rules[name]["allows"] if allow["protocol"] == "tcp" for p in allow["ports"]}
 
-        pools = pool_releases(doc)
-        pool_ports = {t["number"] for p in pools for t in p["inputs"]["values"]["inferencePool"]["targetPorts"]}
+        pools = endpoint_pickers(doc)
+        pool_ports = {port for p in pools for port in p.target_ports}
         checked = {
             p["inputs"]["spec"]["default"]["config"]["httpHealthCheck"]["port"] for p in of_type(doc, HEALTH_CHECK)
         }
@@ -529,9 +507,7 @@ class TestTimeoutsAgree:
             doc = plan_with("nvidia-l4", {"llmd:edge": {"backendTimeoutSeconds": 7200}})
         except PlanError:
             return  # refused with a message: as good as keeping them in step
-        [deployment] = of_type(doc, DEPLOYMENT)
-        [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
-        waits = int({e["name"]: e.get("value") for e in app["env"]}["REQUEST_TIMEOUT_SECONDS"])
+        waits = int(frontend_env(doc)["REQUEST_TIMEOUT_SECONDS"] or 0)
         internal = [
             p["inputs"]["spec"]["default"]["timeoutSec"]
             for p in of_type(doc, BACKEND_POLICY)
@@ -542,9 +518,7 @@ class TestTimeoutsAgree:
     @pytest.mark.parametrize("variant", [v for v in VARIANTS if "existing" not in v])
     def test_shipped_timeouts_agree(self, docs, variant):
         doc = docs[variant]
-        [deployment] = of_type(doc, DEPLOYMENT)
-        [app] = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
-        waits = int({e["name"]: e.get("value") for e in app["env"]}["REQUEST_TIMEOUT_SECONDS"])
+        waits = int(frontend_env(doc)["REQUEST_TIMEOUT_SECONDS"] or 0)
         policies = {
             p["inputs"]["spec"]["targetRef"]["kind"]: p["inputs"]["spec"]["default"]
             for p in of_type(doc, BACKEND_POLICY)

@@ -9,8 +9,6 @@ shipped stack file and asserts the resource input it must reach. Two guards keep
 
 from __future__ import annotations
 
-import json
-import shlex
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +25,10 @@ from tests.plangraph import (
     PROJECT,
     ROUTE,
     SPC,
+    ModelServer,
+    endpoint_pickers,
     model_releases,
+    model_servers,
     name_of,
     namespace_of,
     of_type,
@@ -74,30 +75,21 @@ def subnet(doc: dict[str, Any], name: str) -> dict[str, Any]:
     return found["inputs"]
 
 
-def model_values(doc: dict[str, Any], model: str | None = None) -> dict[str, Any]:
-    found = [r["inputs"]["values"] for r in model_releases(doc)]
-    if model is not None:
-        found = [v for v in found if v["modelArtifacts"]["name"] == model]
+def model_values(doc: dict[str, Any], model: str | None = None) -> ModelServer:
+    found = [m for m in model_servers(doc) if model is None or m.model == model]
     assert len(found) == 1, f"{len(found)} model pools serve {model}"
     return found[0]
 
 
-def vllm_words(values: dict[str, Any]) -> list[str]:
-    [container] = values["decode"]["containers"]
-    [line] = [line for line in container["args"][0].splitlines() if line.startswith("exec vllm serve ")]
-    return shlex.split(line)[2:]  # from `serve`
-
-
-def flag(values: dict[str, Any], name: str) -> str:
-    words = vllm_words(values)
+def flag(server: ModelServer, name: str) -> str:
+    words = server.vllm_words
     assert name in words, f"vllm is started without {name}"
     return words[words.index(name) + 1]
 
 
 def picker_config(doc: dict[str, Any]) -> dict[str, Any]:
-    [release] = pool_releases(doc)
-    ext = release["inputs"]["values"]["inferenceExtension"]
-    return json.loads(ext["pluginsCustomConfig"][ext["pluginsConfigFile"]])
+    [picker] = endpoint_pickers(doc)
+    return picker.config
 
 
 def scorer_weights(doc: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +98,7 @@ def scorer_weights(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def frontend(doc: dict[str, Any]) -> dict[str, Any]:
-    [deployment] = of_type(doc, DEPLOYMENT)
+    [deployment] = [d for d in of_type(doc, DEPLOYMENT) if "::llmd:edge:" in d["urn"]]
     return deployment["inputs"]["spec"]
 
 
@@ -180,11 +172,9 @@ def _check(*conditions: Callable[[dict[str, Any]], bool]) -> Callable[[dict[str,
 
 
 def _tp2(doc: dict[str, Any]) -> bool:
-    values = model_values(doc)
-    gpus = values["decode"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"]
-    return (
-        flag(values, "--tensor-parallel-size") == "2" and values["decode"]["parallelism"]["tensor"] == 2 and gpus == "2"
-    )
+    server = model_values(doc)
+    gpus = server.container["resources"]["limits"]["nvidia.com/gpu"]
+    return flag(server, "--tensor-parallel-size") == "2" and gpus == "2"
 
 
 def _networks(doc: dict[str, Any]) -> bool:
@@ -228,13 +218,12 @@ def _custom_profile(doc: dict[str, Any]) -> bool:
 
 
 def _extra_model(doc: dict[str, Any]) -> bool:
-    values = model_values(doc, "Qwen/Qwen3-8B")
+    server = model_values(doc, "Qwen/Qwen3-8B")
     return (
-        values["decode"]["replicas"] == 2
-        and flag(values, "--max-model-len") == "8192"
-        and flag(values, "--gpu-memory-utilization") == "0.8"
-        and flag(values, "--tensor-parallel-size") == "2"
-        and values["decode"]["parallelism"]["tensor"] == 2
+        server.replicas == 2
+        and flag(server, "--max-model-len") == "8192"
+        and flag(server, "--gpu-memory-utilization") == "0.8"
+        and flag(server, "--tensor-parallel-size") == "2"
     )
 
 
@@ -316,14 +305,11 @@ CASES: list[Case] = [
         "version-set",
         ("versionSet",),
         L4,
-        {"llmd:versionSet": "v0.9.0"},
+        {"llmd:versionSet": "2026-04"},
         _check(
-            lambda d: any(
-                r["inputs"].get("chart") == "oci://ghcr.io/llm-d/charts/llm-d-router-gateway"
-                for r in of_type(d, "kubernetes:helm.sh/v3:Release")
-            ),
-            lambda d: not model_releases(d),
-            lambda d: bool(of_type(d, "kubernetes:apps/v1:Deployment")),
+            lambda d: not releases(d, "/llm-d-router-gateway"),
+            lambda d: len(model_releases(d)) == len(pool_releases(d)) == 1,
+            lambda d: all(m.resource["type"] == "kubernetes:helm.sh/v3:Release" for m in model_servers(d)),
         ),
     ),
     Case("labels", ("labels",), L4, {"llmd:labels": {"team": "ml-platform"}}, _check(_labels)),
@@ -341,10 +327,7 @@ CASES: list[Case] = [
         L4,
         {"llmd:model": {"name": "Qwen/Qwen3-8B"}},
         _check(
-            lambda d: (
-                model_values(d)["modelArtifacts"]["name"] == "Qwen/Qwen3-8B"
-                and flag(model_values(d), "serve") == "Qwen/Qwen3-8B"
-            )
+            lambda d: model_values(d).model == "Qwen/Qwen3-8B" and flag(model_values(d), "serve") == "Qwen/Qwen3-8B"
         ),
     ),
     Case(
@@ -366,7 +349,7 @@ CASES: list[Case] = [
         ("model.replicas",),
         L4,
         {"llmd:model": {"replicas": 1}},
-        _check(lambda d: model_values(d)["decode"]["replicas"] == 1),
+        _check(lambda d: model_values(d).replicas == 1),
     ),
     Case(
         "tensor-parallel",
@@ -635,7 +618,7 @@ CASES: list[Case] = [
         ("existingCluster.nodeSelector",),
         EXISTING,
         {"llmd:existingCluster": {"nodeSelector": {"pool": "a100"}}},
-        _check(lambda d: model_values(d)["decode"]["nodeSelector"] == {"pool": "a100"}),
+        _check(lambda d: model_values(d).pod["nodeSelector"] == {"pool": "a100"}),
     ),
     # The default has changed before (installCrds off by default since the review): plan the other value.
     Case(

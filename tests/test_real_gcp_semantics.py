@@ -9,7 +9,8 @@ import pytest
 from components.platform.node_pool import initial_nodes_per_zone
 from plan.runner import run_plan
 from stacks.platform import REGIONAL_POOL_DEFAULT_ZONES
-from stacks.versions import GKE_FLOOR, gke_version_below_floor
+from stacks.versions import GKE_FLOOR, VERSION_SETS, gke_version_below_floor
+from tests.plangraph import endpoint_pickers, model_servers
 from tests.planview import CLUSTER, GKE_STACKS, NODE_POOL, of_type, one
 from tests.refusal import BASE, assert_refused
 
@@ -198,19 +199,25 @@ CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile"
 EXISTING = {"llmd:existingCluster": {"context": "lab"}, "llmd:accelerator": "nvidia-l4"}
 
 
-def test_existing_cluster_installs_the_pinned_crds_before_the_releases():
-    from stacks.versions import PINNED
-
-    doc = run_plan(
-        "existing-cluster", {**EXISTING, "llmd:existingCluster": {"context": "lab", "installCrds": True}}
-    ).document()
+@pytest.mark.parametrize("version_set", sorted(VERSION_SETS))
+def test_existing_cluster_installs_the_pinned_crds_before_the_releases(version_set):
+    versions = VERSION_SETS[version_set]
+    bundles = [versions.gateway_api_crds, versions.inference_crds, *filter(None, [versions.router_crds])]
+    config = {
+        **EXISTING,
+        "llmd:existingCluster": {"context": "lab", "installCrds": True},
+        "llmd:versionSet": version_set,
+    }
+    doc = run_plan("existing-cluster", config).document()
     files = {r["inputs"]["file"]: r for r in of_type(doc, CONFIG_FILE)}
-    assert set(files) == {PINNED.gateway_api_crds.url, PINNED.inference_crds.url}
-    assert all(f"/{b.version}/" in b.url for b in (PINNED.gateway_api_crds, PINNED.inference_crds))
+    assert set(files) == {b.url for b in bundles}
+    assert all(f"/{b.version}/" in b.url for b in bundles)
     file_urns = {r["urn"] for r in files.values()}
-    for release in of_type(doc, "kubernetes:helm.sh/v3:Release"):
-        if release["name"].endswith("inferencepool") or release["name"] == "llm-d-infra":
-            assert file_urns <= set(release["dependencies"]), release["name"]
+    releases = of_type(doc, "kubernetes:helm.sh/v3:Release")
+    # The gateway and the pool's picker, and on the 2026-04 set its model servers' chart.
+    assert len(releases) == (2 if versions.router_chart else 3)
+    for release in releases:
+        assert file_urns <= set(release["dependencies"]), release["name"]
 
 
 def test_existing_cluster_leaves_crds_to_the_cluster_by_default(plans):
@@ -236,15 +243,13 @@ def test_outputs_name_node_pool_and_inference_pool_for_what_they_are(plans, stac
     outputs = plans[stack]["outputs"]
     pool = one(plans[stack], NODE_POOL, "inference-pool")
     assert outputs["inferenceNodePoolName"] == pool["inputs"]["name"]
-    release = next(
-        r for r in of_type(plans[stack], "kubernetes:helm.sh/v3:Release") if r["name"].endswith("inferencepool")
-    )
-    assert outputs["inferencePoolName"] == release["inputs"]["name"]
+    [picker] = endpoint_pickers(plans[stack])
+    assert outputs["inferencePoolName"] == picker.name
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)
 def test_frontend_requires_iap_assertions_for_the_project(plans, stack):
-    deployment = one(plans[stack], "kubernetes:apps/v1:Deployment")
+    [deployment] = [d for d in of_type(plans[stack], "kubernetes:apps/v1:Deployment") if "::llmd:edge:" in d["urn"]]
     env = {e["name"]: e["value"] for e in deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["IAP_REQUIRED"] == "true"
     assert env["IAP_AUDIENCE_PREFIX"] == "/projects/123456789012/global/backendServices/"
@@ -335,10 +340,8 @@ def test_batch_limits_follow_vllms_own_table():
 def test_vllm_runs_the_batch_limits_the_fit_check_assumed(plans, stack):
     from stacks.accelerators import CATALOG, batch_limits
 
-    release = next(
-        r for r in of_type(plans[stack], "kubernetes:helm.sh/v3:Release") if r["name"].endswith("modelservice")
-    )
-    script = release["inputs"]["values"]["decode"]["containers"][0]["args"][0]
+    [server] = model_servers(plans[stack])
+    script = server.container["args"][0]
     accelerator = CATALOG[stack if stack != "dev" else "nvidia-l4"]
     if accelerator.is_gpu:
         tokens, seqs = batch_limits(accelerator)

@@ -14,6 +14,7 @@ from plan.runner import PLACEHOLDER_CONTEXT, _flatten, load_config_file, offline
 from stacks.serving import MIN_BACKEND_TIMEOUT_S
 from stacks.versions import PINNED
 from tests import planview
+from tests.conftest import SET_2026_04
 from tests.planview import CLUSTER, GKE_STACKS, K8S_PROVIDER, NODE_POOL, STACKS, SUBNET
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -50,7 +51,8 @@ def one(doc: dict[str, Any], type_token: str, name: str | None = None) -> dict[s
 
 
 def settings_of(stack: str) -> Settings:
-    flat, _ = _flatten(offline_stand_ins(load_config_file(stack_file(stack)), []))
+    """The stack's settings on the 2026-04 set, which the Helm-release tests below read."""
+    flat, _ = _flatten(offline_stand_ins({**load_config_file(stack_file(stack)), **SET_2026_04}, []))
     return load_settings({"gcp:project": "example-project", **flat}, stack)
 
 
@@ -78,8 +80,8 @@ def flag(words: list[str], name: str) -> str:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_charts_are_the_pinned_set(plans, stack):
-    doc = plans[stack]
+def test_charts_are_the_pinned_set(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     by_chart = {r["inputs"]["chart"]: r["inputs"] for r in of_type(doc, RELEASE)}
     expected = [PINNED.modelservice_chart, PINNED.inferencepool_chart]
     if stack == "existing-cluster":
@@ -94,9 +96,9 @@ def test_charts_are_the_pinned_set(plans, stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_model_server_values_follow_the_stack_config(plans, stack):
+def test_model_server_values_follow_the_stack_config(plans_2026_04, stack):
     s = settings_of(stack)
-    values = release(plans[stack], "modelservice")["values"]
+    values = release(plans_2026_04[stack], "modelservice")["values"]
     container = vllm_container(values)
     words = vllm_command(container)
     assert values["modelArtifacts"]["uri"] == f"hf://{s.model.name}"
@@ -130,8 +132,8 @@ def test_model_server_values_follow_the_stack_config(plans, stack):
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)
-def test_model_pods_land_on_the_inference_pool(plans, stack):
-    doc = plans[stack]
+def test_model_pods_land_on_the_inference_pool(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     values = release(doc, "modelservice")["values"]
     node = planview.one(doc, NODE_POOL, "inference-pool")["inputs"]["nodeConfig"]
     # Every taint of the pool is tolerated; the selector picks the pool's nodes.
@@ -147,8 +149,8 @@ def test_model_pods_land_on_the_inference_pool(plans, stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_pool_selects_exactly_the_model_pods(plans, stack):
-    doc = plans[stack]
+def test_pool_selects_exactly_the_model_pods(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     ms = release(doc, "modelservice")["values"]
     pool = release(doc, "inferencepool")["values"]["inferencePool"]
     labels = ms["modelArtifacts"]["labels"]
@@ -160,9 +162,9 @@ def test_pool_selects_exactly_the_model_pods(plans, stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_endpoint_picker_runs_the_stacks_scheduler_profile(plans, stack):
+def test_endpoint_picker_runs_the_stacks_scheduler_profile(plans_2026_04, stack):
     s = settings_of(stack)
-    extension = release(plans[stack], "inferencepool")["values"]["inferenceExtension"]
+    extension = release(plans_2026_04[stack], "inferencepool")["values"]["inferenceExtension"]
     name = extension["pluginsConfigFile"]
     config = json.loads(extension["pluginsCustomConfig"][name])  # JSON is YAML
     assert config["kind"] == "EndpointPickerConfig"
@@ -177,8 +179,8 @@ def test_endpoint_picker_runs_the_stacks_scheduler_profile(plans, stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_route_targets_the_inference_pool(plans, stack):
-    doc = plans[stack]
+def test_route_targets_the_inference_pool(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     pool_name = release(doc, "inferencepool")["name"]
     route = one(doc, ROUTE)["inputs"]["spec"]
     [parent] = route["parentRefs"]
@@ -211,8 +213,8 @@ def test_internal_gateway_on_a_reserved_address_of_the_node_subnet(plans, stack)
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)
-def test_one_long_backend_policy_and_a_health_check_per_pool(plans, stack):
-    doc = plans[stack]
+def test_one_long_backend_policy_and_a_health_check_per_pool(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     pool_name = release(doc, "inferencepool")["name"]
     # The chart renders its own 300 s GCPBackendPolicy only with provider gke; GKE attaches one per target.
     assert release(doc, "inferencepool")["values"]["provider"] == {"name": "none"}
@@ -233,8 +235,8 @@ def test_one_long_backend_policy_and_a_health_check_per_pool(plans, stack):
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)
-def test_managed_prometheus_scrapes_vllm_and_the_endpoint_picker(plans, stack):
-    doc = plans[stack]
+def test_managed_prometheus_scrapes_vllm_and_the_endpoint_picker(plans_2026_04, stack):
+    doc = plans_2026_04[stack]
     ms = release(doc, "modelservice")["values"]
     pool = release(doc, "inferencepool")
     monitorings = {m["inputs"]["metadata"]["name"]: m["inputs"]["spec"] for m in of_type(doc, POD_MONITORING)}
@@ -249,8 +251,8 @@ def test_managed_prometheus_scrapes_vllm_and_the_endpoint_picker(plans, stack):
     assert pool["values"]["inferenceExtension"]["monitoring"]["prometheus"]["enabled"] is False
 
 
-def test_existing_cluster_has_no_gcp_resource_and_no_gmp(plans):
-    doc = plans["existing-cluster"]
+def test_existing_cluster_has_no_gcp_resource_and_no_gmp(plans_2026_04):
+    doc = plans_2026_04["existing-cluster"]
     assert [r["type"] for r in doc["resources"] if r["type"].startswith("gcp:")] == []
     assert of_type(doc, POD_MONITORING) == []
     provider = planview.one(doc, K8S_PROVIDER)

@@ -12,7 +12,8 @@ from components.serving.chart_values import ModelArtifacts
 from components.serving.inference_pool import SCHEDULER_CONFIG_FILE, InferencePoolArgs, inference_pool_values
 from config import ConfigError, load_settings
 from stacks.scheduler_plugins import PLUGIN_TYPES
-from stacks.versions import PINNED
+from stacks.versions import DEFAULT_VERSION_SET, PINNED, VERSION_SETS
+from tests.conftest import SET_2026_04
 from tests.refusal import BASE, assert_config_refused, assert_refused, problems_of
 
 EXISTING = {"llmd:existingCluster": {"context": "lab"}}
@@ -166,8 +167,9 @@ def test_unknown_plugin_fix_lists_every_valid_type_of_the_pinned_scheduler():
     with pytest.raises(ConfigError) as caught:
         _settings("nvidia-l4", {"llmd:scheduler": {"profile": "custom", "plugins": [{"type": "round-robin-picker"}]}})
     [problem] = caught.value.problems
-    assert all(t in problem.fix for t in PLUGIN_TYPES[PINNED.scheduler_version])
-    assert PINNED.scheduler_version in problem.message
+    default = VERSION_SETS[DEFAULT_VERSION_SET]
+    assert all(t in problem.fix for t in PLUGIN_TYPES[default.scheduler_version])
+    assert default.scheduler_version in problem.message
 
 
 def test_every_problem_of_the_layer_is_reported_together():
@@ -189,7 +191,7 @@ def test_every_problem_of_the_layer_is_reported_together():
 
 
 def _epp_config(stack: str, scheduler: dict[str, Any]) -> dict[str, Any]:
-    s = _settings(stack, {"llmd:scheduler": scheduler})
+    s = load_settings({**BASE, **SET_2026_04, "llmd:scheduler": json.dumps(scheduler)}, stack)
     values = inference_pool_values(
         InferencePoolArgs(
             release_name="pool",

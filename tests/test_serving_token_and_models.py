@@ -12,6 +12,7 @@ from plan.mocks import RecordingMonitor
 from plan.runner import Plan, load_config_file, run_plan, stack_file
 from stacks.serving import HF_TOKEN_DIR, HF_TOKEN_FILE, HF_TOKEN_SECRET_KEY, MODEL_HEADER
 from tests import planview
+from tests.conftest import SET_2026_04
 from tests.planview import K8S_PROVIDER
 from tests.test_serving import of_type, one
 
@@ -43,7 +44,9 @@ def _plan(stack: str, extra: dict[str, Any]) -> tuple[Plan, dict[str, tuple[bool
     OptionsMonitor.options = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(runner, "RecordingMonitor", OptionsMonitor)
-        result = run_plan(stack, {**load_config_file(stack_file(stack)), "gcp:project": PROJECT, **extra})
+        # The 2026-04 set's Helm-release shapes; tests/test_consistency_v09.py follows the token on the default set.
+        config = {**load_config_file(stack_file(stack)), "gcp:project": PROJECT, **SET_2026_04, **extra}
+        result = run_plan(stack, config)
     return result, dict(OptionsMonitor.options)
 
 
@@ -140,8 +143,8 @@ def test_existing_cluster_token_is_a_kubernetes_secret(existing):
     assert secret["provider"].startswith(provider)
 
 
-def test_public_models_need_no_token(plans):
-    doc = plans["dev"]
+def test_public_models_need_no_token(plans_2026_04):
+    doc = plans_2026_04["dev"]
     assert of_type(doc, SECRET) == [] and of_type(doc, SPC) == [] and of_type(doc, K8S_SECRET) == []
     values = one(doc, RELEASE, "modelservice")["inputs"]["values"]
     assert "HF_TOKEN" not in values["decode"]["containers"][0]["args"][0]

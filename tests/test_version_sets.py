@@ -15,8 +15,8 @@ from tests.refusal import BASE, assert_config_refused
 from tests.test_serving import serving_only
 
 
-def test_the_default_set_is_2026_04_this_release():
-    assert DEFAULT_VERSION_SET == PINNED.name == "2026-04"
+def test_the_default_set_is_v0_9_0_and_2026_04_stays_a_choice():
+    assert DEFAULT_VERSION_SET == "v0.9.0" != PINNED.name
     assert set(VERSION_SETS) == {"2026-04", "v0.9.0"}
 
 
@@ -27,14 +27,17 @@ def test_an_unknown_version_set_is_refused_with_the_sets_as_fix():
 
 def test_the_key_resolves_to_the_set_and_its_default_profile():
     default = load_settings(dict(BASE), "nvidia-l4")
-    assert (default.serving.version_set, default.serving.scheduler_profile) == ("2026-04", "default")
-    chosen = load_settings({**BASE, "llmd:versionSet": "v0.9.0"}, "nvidia-l4")
-    assert (chosen.serving.version_set, chosen.serving.scheduler_profile) == ("v0.9.0", "optimized-baseline")
+    assert (default.serving.version_set, default.serving.scheduler_profile) == ("v0.9.0", "optimized-baseline")
+    chosen = load_settings({**BASE, "llmd:versionSet": "2026-04"}, "nvidia-l4")
+    assert (chosen.serving.version_set, chosen.serving.scheduler_profile) == ("2026-04", "default")
 
 
 def test_optimized_baseline_is_refused_on_the_2026_04_set():
     assert_config_refused(
-        "nvidia-l4", {"llmd:scheduler": {"profile": "optimized-baseline"}}, "llmd:scheduler.profile", "v0.9.0"
+        "nvidia-l4",
+        {"llmd:versionSet": "2026-04", "llmd:scheduler": {"profile": "optimized-baseline"}},
+        "llmd:scheduler.profile",
+        "v0.9.0",
     )
 
 
@@ -195,8 +198,9 @@ def test_v09_no_rolling_tag_anywhere(v09_plans, stack):
 def test_switching_nvidia_l4_to_v09_replaces_the_releases_with_typed_objects():
     from plan.diff import CREATE, DELETE, diff_configs
 
-    base = load_config_file(stack_file("nvidia-l4"))
-    result = diff_configs("nvidia-l4", base, {**base, "llmd:versionSet": "v0.9.0"})
+    default = load_config_file(stack_file("nvidia-l4"))
+    base = {**default, "llmd:versionSet": "2026-04"}
+    result = diff_configs("nvidia-l4", base, default)
     deleted = {(c.type, c.name) for c in result.of(DELETE)}
     created = {(c.type, c.name) for c in result.of(CREATE)}
     [slug] = slugs("nvidia-l4")
@@ -209,10 +213,7 @@ def test_switching_nvidia_l4_to_v09_replaces_the_releases_with_typed_objects():
     assert not {c for c in created | deleted if c[0] == "kubernetes:core/v1:ServiceAccount"}
     # Helm refuses a release name in use, and the new one is created before the old ones go: named apart.
     old = {r["inputs"]["name"] for r in serving(run_plan("nvidia-l4", base).document(), RELEASE)}
-    new = {
-        r["inputs"]["name"]
-        for r in serving(run_plan("nvidia-l4", {**base, "llmd:versionSet": "v0.9.0"}).document(), RELEASE)
-    }
+    new = {r["inputs"]["name"] for r in serving(run_plan("nvidia-l4", default).document(), RELEASE)}
     assert not old & new
 
 
@@ -267,3 +268,13 @@ def test_the_v09_plan_dashboard_and_alerts_query_llm_d_epp_names(v09_plans):
     doc = v09_plans["nvidia-l4"]
     text = json.dumps([r["inputs"] for r in doc["resources"] if r["type"].startswith("gcp:monitoring/")])
     assert "llm_d_epp_request_total" in text and "inference_objective_request_total" not in text
+
+
+@pytest.mark.parametrize("name", sorted(VERSION_SETS))
+def test_the_cluster_floor_covers_every_sets_minimum_gke_version(name):
+    from stacks.versions import GKE_FLOOR, gke_version_key
+
+    # The cluster's version floor (cluster.minMasterVersion is refused below it) must not admit a control plane
+    # older than a set needs; a set that needs a newer GKE raises the floor with it.
+    floor, minimum = gke_version_key(GKE_FLOOR.exact), gke_version_key(VERSION_SETS[name].min_gke_version)
+    assert floor is not None and minimum is not None and floor >= minimum

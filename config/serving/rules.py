@@ -37,7 +37,8 @@ def model_slug(name: str) -> str:
 def chosen_version_set(ctx: Context) -> VersionSet:
     """The version set named by llmd:versionSet (the default set when unset or unknown: the rule reports it)."""
     name = ctx.raw.get(f"{NS}:{VERSION_SET}", DEFAULT_VERSION_SET)
-    return VERSION_SETS.get(name, PINNED) if isinstance(name, str) else PINNED
+    default = VERSION_SETS[DEFAULT_VERSION_SET]
+    return VERSION_SETS.get(name, default) if isinstance(name, str) else default
 
 
 def version_set(ctx: Context) -> Iterator[Problem]:
