@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from frontend.backend import GatewayClient, ModelCatalog
 from frontend.chat import ChatService
+from frontend.chatapi import ChatApi, DirectChat
 from frontend.iap import KeySet, RequireIap, TokenVerifier
 from frontend.padding import PadInputs
 from frontend.routing import RouteApi
@@ -33,12 +34,14 @@ def create_app(settings: Settings) -> FastAPI:
     demo = with_queue(build_ui(service), settings)
     api = with_queue(build_api(service), settings)
     verifier = iap_verifier(settings)
+    direct = DirectChat(service, prefix=API_PREFIX, defaults=chat_defaults(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if verifier is not None:
             verifier.keys.refresh_soon()
         yield
+        await direct.aclose()
         await client.close()
 
     app = FastAPI(title=settings.title, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
@@ -53,6 +56,10 @@ def create_app(settings: Settings) -> FastAPI:
     defaults = chat_defaults(settings)
     app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": defaults, WHOLE_ANSWER: defaults})
     app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT, whole=WHOLE_ANSWER)
+    if settings.chat_api_direct:
+        # The scripted API's queued and one-shot routes, answered without Gradio's queue (see
+        # chatapi.py); with CHAT_API_DIRECT=false they reach the lean Gradio app through RouteApi.
+        app.add_middleware(ChatApi, chats=direct)
     if verifier is not None:
         app.add_middleware(RequireIap, verifier=verifier)  # outermost: before anything reads the request
     else:

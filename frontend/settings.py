@@ -56,6 +56,7 @@ class Settings:
     stream_interval_s: float = 0.1
     stream_interval_max_s: float = 0.5
     stream_busy_chats: int = 50
+    chat_api_direct: bool = True
     default_max_tokens: int = 512
     max_tokens_limit: int = 8192
     default_temperature: float = 0.7
@@ -117,6 +118,7 @@ class Settings:
             stream_interval_s=_float(e, "STREAM_INTERVAL_MS", d.stream_interval_s * 1000) / 1000,
             stream_interval_max_s=_float(e, "STREAM_INTERVAL_MAX_MS", d.stream_interval_max_s * 1000) / 1000,
             stream_busy_chats=_int(e, "STREAM_BUSY_CHATS", d.stream_busy_chats, 1),
+            chat_api_direct=_bool(e, "CHAT_API_DIRECT", d.chat_api_direct),
             default_max_tokens=_int(e, "DEFAULT_MAX_TOKENS", d.default_max_tokens, 1),
             max_tokens_limit=_int(e, "MAX_TOKENS_LIMIT", d.max_tokens_limit, 1),
             default_temperature=_float(e, "DEFAULT_TEMPERATURE", d.default_temperature),

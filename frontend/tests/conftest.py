@@ -24,13 +24,15 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def apps(artifacts: Path) -> Iterator[dict[str, str]]:
-    """Three apps: ``ok`` (simulator), ``down`` (nothing listening) and ``slow`` (hanging simulator)."""
+    """Four apps: ``ok`` (simulator), ``down`` (nothing listening), ``slow`` (hanging simulator) and
+    ``ok-gradio`` (``ok`` with the scripted API left to Gradio's queue, ``CHAT_API_DIRECT=false``)."""
     ok_cfg = SimulatorConfig(models=(MODEL, "other/model"), ttft_ms=100, itl_ms=40, output_tokens=16)
     slow_cfg = SimulatorConfig(models=(MODEL,), timeout_rate=1.0, hang_seconds=60)
     with running_simulator(ok_cfg) as ok_url, running_simulator(slow_cfg) as slow_url:
         base = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING"}
         configs = {
             "ok": (ok_url, base),
+            "ok-gradio": (ok_url, dict(base, CHAT_API_DIRECT="false")),
             "down": (f"http://127.0.0.1:{closed_port()}", dict(base, REQUEST_TIMEOUT_SECONDS="10")),
             "slow": (slow_url, dict(base, REQUEST_TIMEOUT_SECONDS=str(SLOW_TIMEOUT_S))),
         }
