@@ -20,6 +20,8 @@ from loadtest.prompts import PromptConfig, PromptSet
 from loadtest.result import TIMEOUT, RequestResult
 from loadtest.targets.base import Message, Target, classify_exception
 
+perf_counter = time.perf_counter
+
 MAX_DURATION_S = 24 * 3600.0
 STOP_REQUESTS = "requests"
 STOP_DURATION = "duration"
@@ -87,6 +89,7 @@ class Collector:
 
     def add(self, result: RequestResult) -> None:
         self.results.append(result)
+        times = result.token_times
         if result.incomplete:
             self.incomplete += 1
         elif result.error is not None:
@@ -94,13 +97,12 @@ class Collector:
         else:
             self.successful += 1
             self.output_tokens += result.output_tokens
-            self._fold(result)
-        result.token_times = []
+            if len(times) > 1:
+                self._fold(result, times)
+        if times:
+            times.clear()
 
-    def _fold(self, result: RequestResult) -> None:
-        times = result.token_times
-        if len(times) < 2:
-            return
+    def _fold(self, result: RequestResult, times: list[float]) -> None:
         n = max(result.output_tokens, len(times))
         result.tpot = (times[-1] - times[0]) / (n - 1)
         itl = self.itl
@@ -131,6 +133,9 @@ class Workload:
         self._expired: set[asyncio.Task[Any]] = set()  # cancelled by the watchdog
         self.started_at = 0.0
         self.ended_at = 0.0
+        self._send = target.send  # the hot path's attribute lookups, done once
+        self._timeout = config.request_timeout_s
+        self._max_tokens = config.max_tokens
 
     def _take(self) -> bool:
         if self.stop.is_set():
@@ -149,11 +154,12 @@ class Workload:
         of the run cancels the task once it has passed (see _watchdog). A cancellation that is
         not only the watchdog's (the run stopping) still propagates.
         """
-        result = RequestResult(start=time.perf_counter(), end=0.0, model=model)
+        start = perf_counter()
+        result = RequestResult(start, 0.0, model=model)
         self.collector.started += 1
-        self._deadlines[task] = result.start + self.config.request_timeout_s
+        self._deadlines[task] = start + self._timeout
         try:
-            await self.target.send(messages, self.config.max_tokens, result)
+            await self._send(messages, self._max_tokens, result)
         except asyncio.CancelledError:
             if task not in self._expired or self._uncancel(task) > 0:  # the run is stopping
                 result.end = time.perf_counter()
@@ -169,7 +175,7 @@ class Workload:
             result.error, result.detail = classify_exception(exc, result.status != 0)
         finally:
             self._deadlines.pop(task, None)
-        result.end = time.perf_counter()
+        result.end = perf_counter()
         self.collector.add(result)
         return result
 
@@ -217,9 +223,10 @@ class Workload:
                 content = source.first() if turn == 0 else source.follow_up()
                 messages.append({"role": "user", "content": content})
                 result = await self._one(messages, model, task)
-                if not result.ok:
+                if result.error is not None:  # (an incomplete request raised CancelledError instead)
                     break
-                messages.append({"role": "assistant", "content": result.text})
+                if turn + 1 < cfg.turns:  # the history of the next turn
+                    messages.append({"role": "assistant", "content": result.text})
                 result.text = ""
 
     async def run(self) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from orjson import loads
 
-from frontend.sse import SSEReader, parse_json
+from frontend.sse import SSEReader
 from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
@@ -103,7 +104,7 @@ class GradioTarget:
                     continue
                 event = name.decode()
                 try:
-                    text = answer_text(parse_json(payload))
+                    text = answer_text(loads(payload))
                 except ValueError as exc:
                     raise RequestFailed(PROTOCOL, f"bad JSON in {event} event") from exc
                 if text is None:
