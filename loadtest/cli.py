@@ -16,6 +16,7 @@ from loadtest import compare as comparing
 from loadtest import report
 from loadtest.prompts import SETS, PromptConfig
 from loadtest.runner import KINDS, StartError, TargetConfig, execute
+from loadtest.server_metrics import DEFAULT_INTERVAL_S, DEFAULT_VERSION_SET, VERSION_SETS, MetricsConfig
 from loadtest.workload import STOP_INTERRUPTED, WorkloadConfig
 
 EXIT_INTERRUPTED = 130
@@ -76,6 +77,15 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     w.add_argument("--prefix-words", type=int, default=800)
     w.add_argument("--prefix-groups", type=int, default=4)
     w.add_argument("--seed", type=int, default=0)
+    m = p.add_argument_group("server side (Prometheus endpoints scraped before, during and after the run)")
+    m.add_argument("--metrics-url", action="append", default=[], metavar="URL",
+                   help="a Prometheus text endpoint of the serving side, e.g. a port-forwarded EPP "
+                        "http://127.0.0.1:9090/metrics or vLLM :8000/metrics (a bare host:port means its "
+                        "/metrics); repeat it for several")
+    m.add_argument("--version-set", choices=VERSION_SETS, default=DEFAULT_VERSION_SET,
+                   help=f"the llm-d version set whose metric names to read (default {DEFAULT_VERSION_SET})")
+    m.add_argument("--metrics-interval", type=float, default=DEFAULT_INTERVAL_S, metavar="S",
+                   help=f"seconds between scrapes during the run (default {DEFAULT_INTERVAL_S:g})")
     o = p.add_argument_group("output")
     o.add_argument("--label", default="run", help="name of this run in reports and comparisons")
     o.add_argument("--out", type=Path, help="report folder (default reports/<UTC time>-<label>)")
@@ -96,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
                                args.prompt_file, args.seed)
         workload = WorkloadConfig(args.users, args.requests, args.duration, args.ramp_up, low, high,
                                   args.turns, args.max_tokens, args.timeout, prompts)
+        metrics = MetricsConfig(tuple(args.metrics_url), args.version_set, args.metrics_interval)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -105,7 +116,7 @@ def _run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     try:
         outcome = asyncio.run(execute(target, workload, label=args.label, out_dir=out,
-                                      console=None if args.no_progress else console))
+                                      console=None if args.no_progress else console, metrics=metrics))
     except StartError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

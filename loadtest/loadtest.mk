@@ -32,6 +32,10 @@ LT_LABEL ?= stress
 LT_MIN_SUCCESS ?= 0.95
 # Models, comma-separated (empty: openai takes the first of /v1/models, gradio the app's default).
 LT_MODELS ?=
+# The serving side's Prometheus endpoints, space-separated (e.g. port-forwarded EPP :9090/metrics and
+# vLLM :8000/metrics), read by the names of the llm-d version set LT_VERSION_SET. Empty: none.
+LT_METRICS ?=
+LT_VERSION_SET ?= v0.9.0
 LT_ARGS ?=
 
 stress: venv
@@ -41,4 +45,5 @@ stress: venv
 		--users $(LT_USERS) --requests $(LT_REQUESTS) --duration $(LT_DURATION) \
 		--ramp-up $(LT_RAMP_UP) --think-time $(LT_THINK) --prompts $(LT_PROMPTS) \
 		--turns $(LT_TURNS) --max-tokens $(LT_MAX_TOKENS) --timeout $(LT_TIMEOUT) \
-		--min-success-rate $(LT_MIN_SUCCESS) --label $(LT_LABEL) $(LT_ARGS)
+		--min-success-rate $(LT_MIN_SUCCESS) --label $(LT_LABEL) \
+		$(foreach url,$(LT_METRICS),--metrics-url $(url)) --version-set $(LT_VERSION_SET) $(LT_ARGS)

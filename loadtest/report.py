@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from loadtest import stats
+from loadtest import server_metrics, stats
 from loadtest.result import RequestResult
 
 SCHEMA = "llmd-loadtest-report/v1"
@@ -103,4 +103,6 @@ def summary_text(report: dict[str, Any]) -> str:
         d = latency[key]
         cells = (d["mean"], d["p50"], d["p90"], d["p95"], d["p99"], d["max"])
         lines.append(f"{title:<13}" + "".join(f"{_ms(v):>9}" for v in cells))
+    if report.get("server"):
+        lines.extend(server_metrics.summary_lines(report["server"]))
     return "\n".join(lines) + "\n"

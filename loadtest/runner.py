@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -15,10 +17,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from rich.console import Console
+from rich.markup import escape
 
 from loadtest import __version__, report
 from loadtest.auth import IamCredentialsSigner, JwtSigner, TokenSource, default_audience
 from loadtest.progress import ProgressDisplay
+from loadtest.server_metrics import MetricsConfig, ServerView
 from loadtest.targets import GradioTarget, OpenAITarget, Target
 from loadtest.workload import Workload, WorkloadConfig
 
@@ -141,8 +145,13 @@ async def execute(
     out_dir: Path | None,
     console: Console | None = None,
     signer: JwtSigner | None = None,
+    metrics: MetricsConfig | None = None,
 ) -> Outcome:
-    """Runs one load test and writes report.json, summary.txt and the plots into ``out_dir``."""
+    """Runs one load test and writes report.json, summary.txt and the plots into ``out_dir``.
+
+    With ``metrics``, the serving side's Prometheus endpoints are scraped before, during and after
+    the load (loadtest.server_metrics) and the report gains a ``server`` section.
+    """
     session = make_session(workload_cfg.users)
     async with session:
         try:  # fail fast, before any load, on credentials and on an unreachable endpoint
@@ -161,9 +170,21 @@ async def execute(
             target = GradioTarget(session, target_cfg.url, models[0] if models else None, headers,
                                   target_cfg.temperature)
         workload = Workload(target, workload_cfg, models=models)
-        wall_start = time.time()
-        reason = await _run_with_interrupts(workload, console)
-        wall_end = time.time()
+        view = ServerView(metrics) if metrics and metrics.urls else None
+        async with view or contextlib.nullcontext():
+            if view is not None:
+                _warn(console, await view.scrape("before"))
+                during = asyncio.create_task(view.run_during())
+            wall_start = time.time()
+            try:
+                reason = await _run_with_interrupts(workload, console)
+            finally:
+                wall_end = time.time()
+                if view is not None:
+                    during.cancel()
+                    await asyncio.gather(during, return_exceptions=True)
+            if view is not None:
+                await view.scrape("after")
     run = {"label": label, "tool": f"loadtest {__version__}", "started_at": _utc(wall_start),
            "ended_at": _utc(wall_end), "duration_s": workload.ended_at - workload.started_at,
            "stop_reason": reason}
@@ -172,6 +193,8 @@ async def execute(
     collector = workload.collector
     data = report.build_report(collector.results, collector.itl, scenario=scenario, run=run,
                                origin=workload.started_at)
+    if view is not None:
+        data["server"] = view.report(origin=workload.started_at)
     files: dict[str, Path] = {}
     if out_dir is not None:
         from loadtest import plots  # matplotlib is slow to import: only when plotting
@@ -184,6 +207,14 @@ async def execute(
         plots.latency_plot(collector.results, collector.itl, files["latency_plot"], label)
         plots.timeline_plot(data, files["timeline_plot"])
     return Outcome(data, files)
+
+
+def _warn(console: Console | None, warnings: list[str]) -> None:
+    for warning in warnings:
+        if console is not None:
+            console.print(f"[yellow]warning: {escape(warning)}", highlight=False)
+        else:
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 def _workload_dict(cfg: WorkloadConfig) -> dict[str, Any]:

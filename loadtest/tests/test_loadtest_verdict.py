@@ -71,6 +71,13 @@ def test_make_stress_passes_the_threshold() -> None:
     assert "--model" not in make_stress()
 
 
+def test_make_stress_passes_the_metrics_endpoints_and_version_set() -> None:
+    assert "--metrics-url" not in make_stress() and "--version-set v0.9.0" in make_stress()
+    line = make_stress("LT_METRICS=http://127.0.0.1:9090/metrics http://127.0.0.1:8000", "LT_VERSION_SET=2026-04")
+    assert "--metrics-url http://127.0.0.1:9090/metrics --metrics-url http://127.0.0.1:8000 " in line
+    assert "--version-set 2026-04" in line
+
+
 def test_hanging_models_endpoint_names_url_and_wait(monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     async def hang(request: web.Request) -> web.Response:
