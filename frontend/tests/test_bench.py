@@ -77,3 +77,13 @@ def test_scale_verdict_names_the_first_process_count_that_holds() -> None:
     three = Level(500, summary(0.20, 150), summary(0.21, 150), ProcessSample(cpu_s=1.0), processes=3)
     assert "3 app process(es) hold added TTFT p50 under 20 ms" in scale_verdict([one, two, three], 0.020)
     assert "none of 1..2 app processes" in scale_verdict([one, two], 0.020)
+
+
+def test_an_app_faster_than_its_direct_baseline_proves_nothing() -> None:
+    # The direct run met a busier machine than the app run: the app "took" 300 ms off the model.
+    lucky = Level(500, summary(0.50, 150), summary(0.20, 150), ProcessSample(cpu_s=1.0))
+    verdict_line = scale_verdict([lucky], 0.020)
+    assert "none of 1..1 app processes" in verdict_line
+    assert "inconclusive" in verdict_line
+    at200 = Level(200, summary(0.30, 80), summary(0.20, 80), ProcessSample(cpu_s=0.3))
+    assert "added TTFT p50 +-100 ms (<= 10): inconclusive" in targets([at200])[0]
