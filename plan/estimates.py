@@ -12,6 +12,7 @@ from plan.mocks import Registration
 from stacks import durations, prices
 
 NODE_POOL = "gcp:container/nodePool:NodePool"
+COMPUTE_CLASS = "kubernetes:cloud.google.com/v1:ComputeClass"
 INFERENCE_LABEL = ("llm-d.ai/pool", "inference")
 
 
@@ -47,6 +48,39 @@ def _node_hourly(node_config: dict[str, Any]) -> float:
     return hourly + node_config.get("diskSizeGb", 100) * disk_rate / prices.HOURS_PER_MONTH
 
 
+def _class_node_hourly(spec: dict[str, Any]) -> float:
+    """A ComputeClass's node priced as its first priority rule (the capacity GKE tries first)."""
+    first = (spec.get("priorities") or [{}])[0]
+    storage = first.get("storage") or {}
+    return _node_hourly(
+        {
+            "machineType": first.get("machineType", ""),
+            "spot": first.get("spot", False),
+            "diskType": storage.get("bootDiskType", "pd-balanced"),
+            "diskSizeGb": storage.get("bootDiskSize", 100),
+        }
+    )
+
+
+def priced_capacity(settings: Settings) -> tuple[str, tuple[str, ...]]:
+    """The capacity the inference nodes are priced as (the first of gpuPool.capacity), and the whole list."""
+    pool = settings.gpu_pool
+    listed: tuple[str, ...] = getattr(pool, "capacities", ()) or (pool.capacity,)
+    return listed[0], listed
+
+
+def capacity_note(settings: Settings) -> str:
+    first, listed = priced_capacity(settings)
+    note = f"inference nodes priced as {first}, the first entry of gpuPool.capacity [{', '.join(listed)}]"
+    if len(listed) > 1:
+        note += "; nodes GKE buys from a later entry cost that entry's price"
+    if first in ("flex-start", "reservation"):
+        note += f"; {first} is priced at the on-demand list price"
+    elif first == "spot":
+        note += f"; spot at {prices.SPOT_FACTOR:.0%} of the on-demand list price"
+    return note
+
+
 def _serving_nodes(settings: Settings) -> int:
     model, pool = settings.model, settings.gpu_pool
     if settings.accelerator.is_gpu:
@@ -72,6 +106,13 @@ def estimate_cost(registrations: list[Registration], settings: Settings) -> Cost
     for r in registrations:
         if r.type == "gcp:container/cluster:Cluster":
             running["gkeClusterFee"] = idle["gkeClusterFee"] = prices.GKE_CLUSTER_FEE
+        if r.type == COMPUTE_CLASS:
+            # GKE creates the class's node pools for the pods waiting and removes them when idle (no minimum).
+            count = _serving_nodes(settings)
+            running["inferenceNodes"] = round(count * _class_node_hourly(r.inputs.get("spec", {})), 4)
+            idle["inferenceNodes"] = 0.0
+            nodes_running += count
+            continue
         if r.type != NODE_POOL:
             continue
         node = r.inputs.get("nodeConfig", {})
@@ -156,6 +197,8 @@ def estimates(registrations: list[Registration], settings: Settings) -> dict[str
         "costBreakdownPerHourUsd": dict(sorted(cost.running.items())),
         "pricesAsOf": prices.PRICES_AS_OF,
         "pricesRegion": prices.PRICES_REGION,
+        "pricedCapacity": priced_capacity(settings)[0],
+        "pricedCapacityNote": capacity_note(settings),
         "timeToReadyMinutes": timing.ready_minutes,
         "sequentialMinutes": timing.sequential_minutes,
         "criticalPath": timing.critical_path,

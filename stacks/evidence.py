@@ -164,4 +164,94 @@ FACTS: tuple[Fact, ...] = (
         False,
         "the Endpoints service fails to deploy its configuration",
     ),
+    Fact(
+        "compute-class-auto-creation",
+        "A GKE custom ComputeClass (cloud.google.com/v1) with nodePoolAutoCreation.enabled creates node pools for the "
+        "pods that select it without cluster-level node auto-provisioning from 1.33.3-gke.1136000 (below the "
+        "program's 1.34 floor); whenUnsatisfiable DoNotScaleUp is the 1.33+ default and is set explicitly.",
+        "docs.cloud.google.com/kubernetes-engine/docs/concepts/about-custom-compute-classes (2026-04-13); "
+        "docs.cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass",
+        "2026-12-01",
+        True,
+    ),
+    Fact(
+        "compute-class-pod-toleration",
+        "Pods that select an auto-creating ComputeClass (nodeSelector cloud.google.com/compute-class) need no "
+        "toleration of the class's taint on the pools GKE creates; the model pods tolerate only the GPU taint.",
+        "about-custom-compute-classes ('No manual configuration required' for auto-created pools); "
+        "accelerated-platforms llmd manifests set only the nodeSelector and GPU requests (commit 9320f3b)",
+        "2026-12-01",
+        False,
+        "model pods stay Pending on a new class node with 'untolerated taint cloud.google.com/compute-class'",
+    ),
+    Fact(
+        "compute-class-service-account",
+        "nodePoolConfig.serviceAccount makes the pools a ComputeClass creates run as the program's node service "
+        "account (the firewall rules admit the load balancers only to it); whether the cluster's autoprovisioning "
+        "defaults would apply instead is not known, so the class sets it.",
+        "computeclass CRD reference (nodePoolConfig.serviceAccount); gcloud help (--autoprovisioning-service-account "
+        "defaults to the project's default compute account)",
+        "2026-12-01",
+        False,
+        "class nodes run as the default compute service account: health checks to the model pods fail",
+    ),
+    Fact(
+        "compute-class-hyperdisk-boot-version",
+        "A ComputeClass rule takes storage.bootDiskType hyperdisk-balanced from GKE 1.34.1-gke.1431000; the program "
+        "raises the cluster's floor to it when its class boots from Hyperdisk (G4, A3 Ultra, A4).",
+        "research notes beside accelerated-platforms' NAP defaults; not found in the CRD reference",
+        "2026-12-01",
+        False,
+        "GKE rejects the ComputeClass (or its auto-created pool) over the boot disk type",
+    ),
+    Fact(
+        "capacity-offers",
+        "Capacity types per machine series (stacks/capacity.py): flex-start and Spot for any GPU machine except "
+        "A4X; no plain on-demand for A3 Ultra (H200) and A4 (B200); no flex-start for G4 (the flex-start VM page "
+        "excludes it, the newer consumption page and accelerated-platforms' G4 classes include it); flex-start for "
+        "N1 + T4 (not an accelerator-optimized series) unconfirmed.",
+        "cloud.google.com/ai-hypercomputer/docs/consumption-models; cloud.google.com/compute/docs/instances/"
+        "about-flex-start-vms; docs.cloud.google.com/cluster-director/docs/choose-consumption-option",
+        "2026-12-01",
+        False,
+        "a refused capacity type that works (G4 flex-start, A3 Ultra on-demand), or an accepted one GKE refuses "
+        "(T4 flex-start)",
+    ),
+    Fact(
+        "h200-b200-shapes",
+        "a3-ultragpu-8g: 8 x H200, 224 vCPUs, 2,952 GB, 141 GB per GPU (131.0 GiB usable assumed); a4-highgpu-8g: "
+        "8 x B200, 224 vCPUs, 3,968 GB, 180 GB per GPU (167.0 GiB usable assumed); both boot from "
+        "hyperdisk-balanced.",
+        "Compute Engine GPU machine types (the GPUs per machine); vCPUs, memory and boot disk from secondary "
+        "catalogs and the Vertex AI DiskSpec (hyperdisk-balanced default for A3U)",
+        "2026-12-01",
+        False,
+        "vLLM's start-up log reports less GPU memory than the fit check assumed, or the pool is refused its disk",
+    ),
+    Fact(
+        "h200-b200-zones",
+        "nvidia-h200-141gb is offered in us-central1-b and nvidia-b200 in us-central1-a.",
+        "a third-party gcloud accelerator-types listing (H200, date unknown); a third-party benchmark config (B200)",
+        "2026-12-01",
+        False,
+        "GKE refuses the pool or class in that zone: gcloud compute accelerator-types list "
+        '--filter="name=nvidia-b200" gives the zones',
+    ),
+    Fact(
+        "a3-ultra-a4-prices",
+        "a3-ultragpu-8g about 84.81 USD and a4-highgpu-8g about 95 USD per hour as list-price equivalents (the "
+        "plan's estimate; stacks/prices.py).",
+        "third-party price trackers; not Google's price list (these series are not sold as plain on-demand)",
+        "2026-12-01",
+        False,
+        "the bill differs from the plan's estimate",
+    ),
+    Fact(
+        "b200-gpu-driver",
+        "GKE's `latest` GPU driver on the program's cluster versions is one B200 runs (NVIDIA: 570.133.20 or later).",
+        "NVIDIA cloud-native-docs PR #184 (the driver floor); GKE's per-version driver mapping not read",
+        "2026-12-01",
+        False,
+        "nvidia-smi fails on the node, or the device plugin advertises no nvidia.com/gpu",
+    ),
 )

@@ -45,12 +45,21 @@ MACHINE_HOURLY_USD: dict[str, float] = {
     "g4-standard-96": 9.000,
     "g4-standard-192": 18.000,
     "g4-standard-384": 36.000,
+    # Not read on Google's price list: A3 Ultra and A4 are sold as reservations, flex-start and Spot, not plain
+    # on-demand (stacks/capacity.py). Rough list-price equivalents from third-party price trackers, to size the
+    # bill; unverified (stacks/evidence.py: a3-ultra-a4-prices).
+    "a3-ultragpu-8g": 84.806,
+    "a4-highgpu-8g": 95.000,
 }
+# Machine types whose price above is not from Google's price list.
+UNVERIFIED_MACHINE_PRICES = ("a3-ultragpu-8g", "a4-highgpu-8g")
 
 # GPUs priced apart from their machine (attached to N1).
 ATTACHED_GPU_HOURLY_USD: dict[str, float] = {"nvidia-tesla-t4": 0.35}
 
 SPOT_FACTOR = 0.35
+# The estimate prices flex-start and reservation capacity at the on-demand list price: flex-start's discount varies
+# and a reservation is billed whether or not its nodes run.
 GKE_CLUSTER_FEE = 0.10  # Standard cluster management fee
 FORWARDING_RULE = 0.025  # each load balancer forwarding rule
 NAT_PER_VM = 0.0014  # Cloud NAT gateway, per VM using it

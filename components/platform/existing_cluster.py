@@ -17,4 +17,4 @@ def existing_cluster(existing: ExistingClusterSettings) -> DeploymentTarget:
         # A cluster we do not own may be unreachable at destroy time: fail rather than forget its objects.
         delete_unreachable=False,
     )
-    return DeploymentTarget(k8s_provider=provider)
+    return DeploymentTarget(k8s_provider=provider, model_node_selector=dict(existing.node_selector))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
+from components.platform.compute_class import ComputeClassArgs
 from components.platform.node_pool import Accelerator, NodePoolArgs
+from config.platform.resolve import InferencePoolSettings
 from config.settings import Settings
 from stacks.accelerators import SYSTEM_POOL_MACHINE
 from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
@@ -47,4 +49,32 @@ def inference_pool_args(s: Settings, cluster: pulumi.Input[str], service_account
         capacity=pool.capacity,
         reservation=pool.reservation,
         zones=pool.zones,
+    )
+
+
+def capacity_list(s: Settings) -> tuple[tuple[str, ...], bool]:
+    """The GPU pool's capacity types in priority order, and whether a ComputeClass realises them."""
+    pool = s.gpu_pool
+    if isinstance(pool, InferencePoolSettings) and pool.capacities:
+        return pool.capacities, pool.compute_class
+    return (pool.capacity,), False
+
+
+def compute_class_args(s: Settings, service_account: pulumi.Input[str]) -> ComputeClassArgs:
+    acc, pool = s.accelerator, s.gpu_pool
+    assert acc.gke_accelerator is not None
+    capacities, _ = capacity_list(s)
+    return ComputeClassArgs(
+        name=s.names.of("inference"),
+        capacities=capacities,
+        machine_type=pool.machine.machine_type,
+        gpu_type=acc.gke_accelerator,
+        gpu_count=pool.gpus_per_node,
+        boot_disk_type=acc.boot_disk_type,
+        boot_disk_gib=acc.boot_disk_gib,
+        service_account=service_account,
+        reservation=pool.reservation,
+        zones=pool.zones,
+        # The fixed pool's label too, so what finds inference nodes by it (dashboards, kubectl) still does.
+        node_labels=dict(INFERENCE_POOL_LABEL),
     )

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from stacks.platform import INFERENCE_POOL_LABEL
+
 
 @dataclass(frozen=True)
 class GcpPlatform:
@@ -28,3 +30,7 @@ class DeploymentTarget:
     gcp: GcpPlatform | None = None
     edge_after: list[pulumi.Resource] = field(default_factory=list)
     outputs: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    # The nodeSelector of the model server pods: the inference pool's label, the GPU ComputeClass's
+    # `cloud.google.com/compute-class: <name>` when gpuPool.capacity lists several types, or an existing
+    # cluster's existingCluster.nodeSelector.
+    model_node_selector: dict[str, str] = field(default_factory=lambda: dict(INFERENCE_POOL_LABEL))

@@ -6,9 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.context import Context
+from config.platform.capacity import capacities, uses_compute_class
 from config.serving.resolve import ServedModel, served_model
 from config.settings import GpuPoolSettings
 from stacks.accelerators import AcceleratorProfile
+
+
+@dataclass(frozen=True)
+class InferencePoolSettings(GpuPoolSettings):
+    """The GPU pool's settings with the whole capacity priority list (`capacity` is its first entry).
+
+    A subclass only because config/settings.py is not this layer's module: GpuPoolSettings itself is the place for
+    these two fields."""
+
+    capacities: tuple[str, ...] = ()
+    # The list is realised by a GKE custom ComputeClass instead of the fixed node pool.
+    compute_class: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,7 +36,8 @@ def resolve(ctx: Context) -> PlatformSettings:
     acc, model, pool = ctx.accelerator, ctx.model, ctx.gpu_pool
     assert acc and model and pool
     shape = acc.machine(ctx.machine_type or "")
-    assert shape is not None and ctx.capacity is not None
+    listed = capacities(ctx)
+    assert shape is not None and listed
     primary = served_model(model, acc)
     notices: tuple[str, ...] = ()
     if primary.facts is None and acc.is_gpu:
@@ -34,14 +48,16 @@ def resolve(ctx: Context) -> PlatformSettings:
     return PlatformSettings(
         accelerator=acc,
         model=primary,
-        gpu_pool=GpuPoolSettings(
+        gpu_pool=InferencePoolSettings(
             machine=shape,
             gpus_per_node=ctx.gpus_per_node or 0,
             min_nodes=pool.min_nodes,
             max_nodes=pool.max_nodes,
-            capacity=ctx.capacity,
+            capacity=listed[0],
             reservation=pool.reservation,
             zones=ctx.gpu_zones,
+            capacities=listed,
+            compute_class=uses_compute_class(acc, listed, ctx.existing_cluster),
         ),
         notices=notices,
     )

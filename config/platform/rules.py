@@ -21,6 +21,7 @@ from config.context import (
 )
 from config.errors import Problem
 from config.partial import did_you_mean
+from config.platform.capacity import capacities, compute_class_available, hyperdisk_floor_needed
 from config.platform.schema import (
     GcpKeys,
     ModelSection,
@@ -28,7 +29,8 @@ from config.platform.schema import (
     SystemPoolSection,
 )
 from config.section import NS
-from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, batch_limits
+from stacks.accelerators import CATALOG, CUDA_RESERVE_GIB, AcceleratorProfile, batch_limits
+from stacks.capacity import CAPACITY_TYPES, HYPERDISK_BOOT_MIN_VERSION, HYPERDISK_CLASS_FLOOR, phrase
 from stacks.limits import (
     BROADEST_PUBLIC_AUTHORIZED_PREFIX,
     DEFAULT_MAX_PODS_PER_NODE,
@@ -106,39 +108,111 @@ def machine_carries_accelerator(ctx: Context) -> Iterator[Problem]:
 
 
 def capacity_supported(ctx: Context) -> Iterator[Problem]:
-    acc, pool, capacity = ctx.accelerator, ctx.gpu_pool, ctx.capacity
+    acc, pool = ctx.accelerator, ctx.gpu_pool
     if acc is None or pool is None:
         return
-    if capacity == "flex-start" and not acc.flex_start_supported:
+    listed = capacities(ctx)
+    assert listed is not None
+    key = f"{NS}:gpuPool.capacity"
+    offered = acc.capacity.types
+    if not listed:
         yield Problem(
-            f"{NS}:gpuPool.capacity",
-            capacity,
-            f"flex-start does not offer {acc.name} machines",
-            "use on-demand, spot or reservation",
+            key,
+            [],
+            "the list names no capacity type",
+            f"list one or more of {phrase(offered)} in priority order, or remove the key for the profile's default "
+            f"({acc.default_capacity})",
         )
-    if capacity == "flex-start" and not acc.is_gpu:
-        yield Problem(f"{NS}:gpuPool.capacity", capacity, "flex-start is for GPU machines", "use on-demand or spot")
-    if capacity == "reservation" and not pool.reservation:
+        return
+    shape = acc.machine(ctx.machine_type or "")
+    seen: set[str] = set()
+    for entry in listed:
+        if entry not in CAPACITY_TYPES:
+            guess = did_you_mean(str(entry), CAPACITY_TYPES)
+            yield Problem(
+                key,
+                entry,
+                "not a capacity type",
+                (f"did you mean '{guess}'? " if guess else "")
+                + f"use {phrase(offered)} (the types {acc.name} machines are sold as)",
+            )
+        elif entry in seen:
+            yield Problem(
+                key,
+                entry,
+                "listed more than once: a priority list tries each type once",
+                f"list each type once: [{', '.join(dict.fromkeys(t for t in listed if t in CAPACITY_TYPES))}]",
+            )
+        elif entry == "flex-start" and not acc.is_gpu:
+            yield Problem(key, entry, "flex-start is for GPU machines", f"use {phrase(offered)}")
+        elif not acc.capacity.offers(entry):
+            yield Problem(
+                key,
+                entry,
+                f"{acc.name} machines are not sold as {entry} capacity (the catalog, stacks/capacity.py, lists "
+                f"{phrase(offered)})",
+                f"use {phrase(offered)}",
+            )
+        elif shape is not None and shape.spot_or_flex_only and entry == "on-demand":
+            yield Problem(
+                key,
+                entry,
+                f"{shape.machine_type} is sold only as spot or flex-start",
+                "use capacity spot or flex-start, or the 8-GPU machine type for on-demand",
+            )
+        seen.add(str(entry))
+    if "reservation" in listed and not pool.reservation:
         yield Problem(
             f"{NS}:gpuPool.reservation",
             pool.reservation,
             "capacity 'reservation' needs a reservation name",
             "set gpuPool.reservation to the Compute Engine reservation's name",
         )
-    if pool.reservation and capacity != "reservation":
+    if pool.reservation and "reservation" not in listed:
         yield Problem(
-            f"{NS}:gpuPool.capacity",
-            capacity,
-            "a reservation name is set but capacity is not 'reservation'",
-            "set gpuPool.capacity to reservation, or remove gpuPool.reservation",
+            key,
+            list(listed) if len(listed) > 1 else listed[0],
+            "a reservation name is set but capacity is not 'reservation' and does not list it",
+            "set gpuPool.capacity to reservation (or add it to the list), or remove gpuPool.reservation",
         )
-    shape = acc.machine(ctx.machine_type or "")
-    if shape is not None and shape.spot_or_flex_only and capacity == "on-demand":
+    if len(set(listed)) > 1 and not ctx.existing_cluster:
+        yield from _several_capacities(ctx, acc, list(listed))
+
+
+def _several_capacities(ctx: Context, acc: AcceleratorProfile, listed: list[str]) -> Iterator[Problem]:
+    """A list of several types needs a ComputeClass: the accelerator must have one, and what the class cannot do
+    (keep a minimum of nodes, boot from Hyperdisk below its version) is refused."""
+    key = f"{NS}:gpuPool.capacity"
+    if not compute_class_available(acc):
+        why = (
+            "the cpu stack's node pool buys its nodes one way"
+            if not acc.is_gpu
+            else f"the catalog has no GKE ComputeClass for {acc.name}, so its node pool buys nodes one way"
+        )
+        yield Problem(key, listed, f"several capacity types, but {why}", f"list one type, such as {listed[0]}")
+        return
+    pool = ctx.gpu_pool
+    if pool is not None and pool.min_nodes > 0:
         yield Problem(
-            f"{NS}:gpuPool.capacity",
-            capacity,
-            f"{shape.machine_type} is sold only as spot or flex-start",
-            "use capacity spot or flex-start, or the 8-GPU machine type for on-demand",
+            f"{NS}:gpuPool.minNodes",
+            pool.min_nodes,
+            "with several capacity types a GKE ComputeClass creates and sizes the node pools to the pods waiting; "
+            "it keeps no minimum of nodes",
+            "set gpuPool.minNodes to 0, or list one capacity type for a fixed pool with a minimum",
+        )
+    version = ctx.cluster.min_master_version if ctx.cluster else None
+    if (
+        hyperdisk_floor_needed(acc)
+        and version is not None
+        and gke_version_key(version) is not None
+        and gke_version_below_floor(version, HYPERDISK_CLASS_FLOOR)
+    ):
+        yield Problem(
+            f"{NS}:cluster.minMasterVersion",
+            version,
+            f"{acc.name} boots from {acc.boot_disk_type}, which a ComputeClass rule takes only from GKE "
+            f"{HYPERDISK_BOOT_MIN_VERSION}",
+            f"use {HYPERDISK_BOOT_MIN_VERSION} or newer (or a minor such as 1.34), or list one capacity type",
         )
 
 
@@ -217,7 +291,7 @@ def gpu_zones(ctx: Context) -> Iterator[Problem]:
     if acc is None or pool is None or not acc.is_gpu or pool.zones or (ctx.region or "") not in ZONES:
         return
     lookup = f'gcloud compute accelerator-types list --filter="name={acc.gke_accelerator} AND zone~{ctx.region}"'
-    if ctx.capacity == "reservation":
+    if "reservation" in (capacities(ctx) or ()):
         yield Problem(
             f"{NS}:gpuPool.zones",
             [],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from config.section import PROGRAM_LABELS, PROJECT, Keys, Section
 from stacks.accelerators import CATALOG
@@ -72,8 +72,12 @@ class GpuPoolSection(Section):
         description=f"Autoscaler maximum over all the pool's zones (GKE: at most {NODES_PER_POOL_ZONE} per zone); "
         "it must hold every replica's GPUs.",
     )
-    capacity: Capacity | None = Field(
-        default=None, description="How nodes are bought; unset: the accelerator profile's (usually on-demand)."
+    capacity: list[str] | None = Field(
+        default=None,
+        description="How nodes are bought, as a priority list of reservation, on-demand, flex-start and spot (one "
+        "value is a one-element list); unset: the accelerator profile's (usually on-demand). One type: a node pool "
+        "of that type. Several (GPU stacks on the program's cluster): a GKE custom ComputeClass tries them in this "
+        "order and creates the node pools itself.",
     )
     reservation: str | None = Field(
         default=None, description="The Compute Engine reservation's name (with capacity reservation)."
@@ -82,6 +86,12 @@ class GpuPoolSection(Section):
         default_factory=list,
         description="Zones of the pool; empty: the catalog's zones of the region that offer the accelerator.",
     )
+
+    @field_validator("capacity", mode="before")
+    @classmethod
+    def _one_type_is_a_list(cls, value: Any) -> Any:
+        """`capacity: spot` (every stack file written before the list) reads as `[spot]`."""
+        return [value] if isinstance(value, str) else value
 
 
 class SystemPoolSection(Section):
