@@ -5,6 +5,8 @@ from __future__ import annotations
 from components.platform.target import DeploymentTarget
 from components.serving.llmd_serving import LlmdServingArgs, ServedPool
 from components.serving.model_service import PodSize
+from components.serving.model_weights import SYSTEM_POOL_SELECTOR
+from config.naming import dns_label
 from config.serving import ServedModel
 from config.settings import Settings
 from stacks.accelerators import batch_limits
@@ -59,4 +61,8 @@ def serving_args(s: Settings, target: DeploymentTarget) -> LlmdServingArgs:
         labels=s.labels,
         gcp=target.gcp,
         versions=VERSION_SETS[s.serving.version_set],
+        weights=s.serving.weights,
+        weights_bucket_name=dns_label(s.project, s.names.of("weights"), max_len=63),
+        # The copy Jobs run on the system pool on GKE; on an existing cluster wherever untainted nodes are.
+        weights_node_selector={} if existing is not None else dict(SYSTEM_POOL_SELECTOR),
     )

@@ -23,9 +23,10 @@ from components.serving.internal_gateway import GkeAddress, InternalGateway, Int
 from components.serving.llmd_namespace import LlmdNamespace
 from components.serving.model_server import ModelServer, ModelServerArgs
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
+from components.serving.model_weights import DOWNLOAD_SERVICE_ACCOUNT, ModelWeights, ModelWeightsArgs
 from components.serving.router import Router, RouterArgs, router_release_name
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
-from config.serving import ServedModel, ServingSettings
+from config.serving import ServedModel, ServingSettings, WeightsSettings
 from stacks.versions import PINNED, VersionSet
 
 
@@ -51,6 +52,11 @@ class LlmdServingArgs:
     labels: dict[str, str]
     gcp: GcpPlatform | None  # None: an existing cluster, no GCP resources at all
     versions: VersionSet = PINNED
+    # llmd:weights; None: every pod downloads from Hugging Face. With source gcs, the stack's own bucket is named
+    # weights_bucket_name and the copy Jobs run on weights_node_selector's nodes.
+    weights: WeightsSettings | None = None
+    weights_bucket_name: str = ""
+    weights_node_selector: dict[str, str] | None = None
 
 
 class LlmdServing(pulumi.ComponentResource):
@@ -78,8 +84,13 @@ class LlmdServing(pulumi.ComponentResource):
             kinds_ready = [ClusterCrds("crds", bundles, opts=child)]
         after_kinds = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=kinds_ready))
 
+        # Only the typed model servers (v0.9.0 on) stream from gs:// (the rules refuse gcs with other sets).
+        from_gcs = args.weights is not None and args.weights.from_gcs and v.router_chart is not None
         token_mount: HfTokenMount = NO_TOKEN
         token_ready: list[pulumi.Resource] = []
+        # Who reads the token: the model servers, or with weights from gcs only the copy Jobs (the model servers
+        # then read the bucket, not Hugging Face).
+        token_readers = [DOWNLOAD_SERVICE_ACCOUNT] if from_gcs else [service_account_name(m) for m in models]
         if args.hf_token is not None:
             if args.gcp is not None:
                 token = SecretManagerHfToken(
@@ -90,7 +101,7 @@ class LlmdServing(pulumi.ComponentResource):
                         token=args.hf_token,
                         namespace=ns.name,
                         namespace_name=sv.namespace,
-                        service_accounts=[service_account_name(m) for m in models],
+                        service_accounts=token_readers,
                         labels=args.labels,
                     ),
                     opts=child,
@@ -99,6 +110,27 @@ class LlmdServing(pulumi.ComponentResource):
             else:
                 k8s_token = KubernetesHfToken("hf-token", ns.name, args.hf_token, opts=child)
                 token_mount, token_ready = k8s_token.mount, k8s_token.ready
+
+        self.weights: ModelWeights | None = None
+        if from_gcs:
+            assert args.weights is not None
+            self.weights = ModelWeights(
+                "weights",
+                ModelWeightsArgs(
+                    models=models,
+                    namespace=ns.name,
+                    namespace_name=sv.namespace,
+                    revisions=dict(args.weights.revisions),
+                    user_bucket=args.weights.bucket,
+                    stack_bucket=args.weights_bucket_name,
+                    gcp=args.gcp,
+                    token=token_mount,
+                    token_ready=token_ready,
+                    node_selector=args.weights_node_selector or {},
+                    labels=args.labels,
+                ),
+                opts=child,
+            )
 
         self.model_services: list[ModelService | ModelServer] = []
         self.pools: list[InferencePool | Router] = []
@@ -114,12 +146,17 @@ class LlmdServing(pulumi.ComponentResource):
                 "size": served.size,
                 "tolerations": list(args.tolerations),
                 "node_selector": dict(args.node_selector),
-                "hf_token": token_mount,
+                # With weights from gcs the model servers never talk to Hugging Face: no token mount.
+                "hf_token": NO_TOKEN if self.weights is not None else token_mount,
                 "gke_cuda_fix": on_gke and gpu,
                 "batch_limits": args.batch_limits,
+                "revision": args.weights.revision(m.name) if args.weights is not None else None,
             }
             if v.router_chart is not None:
                 # The v0.9.0 set: typed model servers and the router chart.
+                if self.weights is not None:
+                    pods["weights"] = self.weights.paths[m.slug]
+                    pods["weights_ready"] = self.weights.ready[m.slug]
                 server = ModelServer(f"model-{m.slug}", ModelServerArgs(**pods), opts=after_token)
                 router = Router(
                     f"pool-{m.slug}",
@@ -193,6 +230,8 @@ class LlmdServing(pulumi.ComponentResource):
             "servedModel": models[0].name,
             "inferencePoolName": self.primary_inference_pool,
         }
+        if self.weights is not None:
+            self.outputs["modelWeightsBucket"] = self.weights.bucket_name
 
         if on_gke:
             ServingMonitoring(

@@ -10,6 +10,7 @@ resources and vLLM flags.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ import pulumi_kubernetes as k8s
 from components.options import child_options
 from components.serving.hf_token import HfTokenMount
 from components.serving.model_service import PodSize, model_labels, service_account_name, start_script
+from components.serving.model_weights import GcsModelPath
 from config.serving import ServedModel
 from stacks.llmd_v0_9 import LABELS, MODEL_SERVER_RECIPE
 from stacks.serving import VLLM_PORT
@@ -55,6 +57,11 @@ class ModelServerArgs:
     hf_token: HfTokenMount
     gke_cuda_fix: bool
     batch_limits: tuple[int, int] | None = None
+    revision: str | None = None  # the Hugging Face revision vLLM downloads (weights from huggingface)
+    # Weights streamed from this gs:// path instead (components/serving/model_weights.py), and what the Deployment
+    # waits for: the copy Job's completion and the pods' read access.
+    weights: GcsModelPath | None = None
+    weights_ready: Sequence[pulumi.Resource] = ()
 
 
 def _probe(path: str, **timing: int) -> dict[str, Any]:
@@ -84,7 +91,9 @@ def pod_spec(args: ModelServerArgs) -> dict[str, Any]:
                 "valueFrom": {"secretKeyRef": {"name": args.hf_token.auth_secret_name, "key": "HF_TOKEN"}},
             }
         )
-    script = start_script(m, args.batch_limits if gpu else None, args.gke_cuda_fix, args.hf_token.token_file)
+    script = start_script(
+        m, args.batch_limits if gpu else None, args.gke_cuda_fix, args.hf_token.token_file, args.weights, args.revision
+    )
     probes: Any = MODEL_SERVER_RECIPE["probes"]
     container = {
         "name": CONTAINER,
@@ -144,6 +153,8 @@ class ModelServer(pulumi.ComponentResource):
             f"{name}-deployment",
             metadata=metadata,
             spec=spec,
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[self.service_account])),
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[self.service_account, *args.weights_ready])
+            ),
         )
         self.register_outputs({"deployment": self.deployment.metadata["name"]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -27,6 +27,9 @@ from components.serving.hf_token import HfTokenMount
 from config.serving import ServedModel
 from stacks.serving import MODEL_LABEL_KEY, SERVING_LABEL, VLLM_PORT
 from stacks.versions import HelmChart, Image
+
+if TYPE_CHECKING:
+    from components.serving.model_weights import GcsModelPath
 
 MODEL_CACHE = "/model-cache"
 
@@ -53,6 +56,7 @@ class ModelServiceArgs:
     # (max_num_batched_tokens, max_num_seqs) for GPUs: passed explicitly, so the config's fit check reasons
     # about the batch vLLM really profiles; None on CPUs.
     batch_limits: tuple[int, int] | None = None
+    revision: str | None = None  # llmd:weights.revisions: the Hugging Face revision vLLM downloads
 
 
 def model_labels(model: ServedModel) -> dict[str, str]:
@@ -68,11 +72,18 @@ def release_name(model: ServedModel) -> str:
     return f"ms-{model.slug}"
 
 
-def vllm_args(model: ServedModel, batch_limits: tuple[int, int] | None) -> list[str]:
+def vllm_args(
+    model: ServedModel,
+    batch_limits: tuple[int, int] | None,
+    weights: GcsModelPath | None = None,
+    revision: str | None = None,
+) -> list[str]:
+    """`vllm serve`: the model from Hugging Face (at `revision` when set), or streamed from `weights`' gs:// path;
+    either way it is served under its Hugging Face id, the name the pools and routes use."""
     args = [
         "vllm",
         "serve",
-        model.name,
+        weights.uri if weights is not None else model.name,
         "--served-model-name",
         model.name,
         "--port",
@@ -81,6 +92,10 @@ def vllm_args(model: ServedModel, batch_limits: tuple[int, int] | None) -> list[
         str(model.max_model_len),
         "--enable-prefix-caching",
     ]
+    if weights is not None:
+        args += weights.loader_args(model.tensor_parallel_size)
+    elif revision is not None:
+        args += ["--revision", revision]
     if batch_limits is not None:
         args += ["--tensor-parallel-size", str(model.tensor_parallel_size)]
         args += ["--gpu-memory-utilization", str(model.gpu_memory_utilization)]
@@ -89,7 +104,12 @@ def vllm_args(model: ServedModel, batch_limits: tuple[int, int] | None) -> list[
 
 
 def start_script(
-    model: ServedModel, batch_limits: tuple[int, int] | None, gke_cuda_fix: bool, token_file: str | None
+    model: ServedModel,
+    batch_limits: tuple[int, int] | None,
+    gke_cuda_fix: bool,
+    token_file: str | None,
+    weights: GcsModelPath | None = None,
+    revision: str | None = None,
 ) -> str:
     """The container's bash -c script: environment fixes, then exec vLLM (PID 1 gets the signals)."""
     lines = ["set -eu"]
@@ -100,7 +120,7 @@ def start_script(
         ]
     if token_file:
         lines.append(f'if [ -s {token_file} ]; then export HF_TOKEN="$(cat {token_file})"; fi')
-    lines.append("exec " + shlex.join(vllm_args(model, batch_limits)))
+    lines.append("exec " + shlex.join(vllm_args(model, batch_limits, weights, revision)))
     return "\n".join(lines)
 
 
@@ -126,7 +146,15 @@ def model_service_values(args: ModelServiceArgs) -> ModelServiceValues:
         image=args.image.ref,
         model_command="custom",
         command=["/bin/bash", "-c"],
-        args=[start_script(m, args.batch_limits if gpu else None, args.gke_cuda_fix, args.hf_token.token_file)],
+        args=[
+            start_script(
+                m,
+                args.batch_limits if gpu else None,
+                args.gke_cuda_fix,
+                args.hf_token.token_file,
+                revision=args.revision,
+            )
+        ],
         mount_model_volume=True,
         ports=[{"name": "http", "containerPort": VLLM_PORT, "protocol": "TCP"}],
         resources={"requests": requests, "limits": limits},

@@ -31,7 +31,9 @@ from config.serving.schema import (
     PluginSection,
     SchedulerSection,
     ServingKeys,
+    WeightsSection,
 )
+from config.serving.weights import WeightsSettings, bucket_name_problem, weights
 
 RULES = (
     version_set,
@@ -40,6 +42,7 @@ RULES = (
     extra_models,
     hf_token_for_gated_models,
     existing_cluster_context,
+    weights,
 )
 SERVING = Layer(name="serving", keys=(ServingKeys,), rules=RULES)
 
@@ -69,4 +72,8 @@ __all__ = [
     "ServingSettings",
     "served_model",
     "resolve",
+    "WeightsSection",
+    "WeightsSettings",
+    "bucket_name_problem",
+    "weights",
 ]

@@ -10,6 +10,7 @@ from config.platform.schema import ModelSection
 from config.section import NS
 from config.serving.rules import _extra_models, _provider, chosen_version_set, model_slug
 from config.serving.schema import HF_TOKEN, ExistingClusterSection, GatewaySection, SchedulerSection
+from config.serving.weights import WeightsSettings, resolve_weights
 from stacks.accelerators import AcceleratorProfile
 from stacks.models import KNOWN_MODELS, ModelFacts
 from stacks.scheduler_plugins import PROFILES, PluginUse
@@ -56,6 +57,7 @@ class ServingSettings:
     hf_token_set: bool
     extra_models: tuple[ServedModel, ...]
     existing_cluster: ExistingClusterSettings | None
+    weights: WeightsSettings
     # The Hugging Face token as a secret Output, set by settings_from_pulumi when hfToken is set (None offline).
     hf_token: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
 
@@ -104,4 +106,5 @@ def resolve(ctx: Context) -> ServingSettings:
         hf_token_set=bool(ctx.raw.get(f"{NS}:{HF_TOKEN}")),
         extra_models=tuple(served_model(m, acc) for m in models or []),
         existing_cluster=existing if ctx.existing_cluster else None,
+        weights=resolve_weights(ctx),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -89,6 +89,27 @@ class ExtraModelSection(ModelSection):
     replicas: int = Field(default=1, ge=0, description="Model server replicas (pods) of this pool.")
 
 
+class WeightsSection(Section):
+    source: Literal["gcs", "huggingface"] | None = Field(
+        default=None,
+        description="Where model servers load weights from: gcs, a bucket a download Job fills from Hugging Face "
+        "once per model and revision (vLLM streams it with the Run:ai streamer); huggingface, every pod downloads "
+        "from Hugging Face. Unset: gcs on the GKE platform with versionSet v0.9.0 and a GPU, else huggingface "
+        "(on an existing cluster gcs once bucket is set).",
+    )
+    bucket: str | None = Field(
+        default=None,
+        description="An existing bucket of yours to hold the weights (never created nor deleted by the program; "
+        "on an existing cluster grant its service accounts access yourself); unset: a bucket per stack that "
+        "pulumi destroy deletes with its contents.",
+    )
+    revisions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Hugging Face revision (branch, tag or commit) per served model id, such as "
+        "{Qwen/Qwen3-0.6B: <commit>}; unset: main, copied once. A new revision is copied next to the old one.",
+    )
+
+
 HF_TOKEN = "hfToken"
 
 
@@ -120,6 +141,9 @@ class ServingKeys(Keys):
         default=None,
         description="Deploy only the serving layer onto an existing cluster (Istio), with no GCP resources; unset: "
         "onto the GKE platform the program creates.",
+    )
+    weights: WeightsSection = Field(
+        default_factory=WeightsSection, description="Where the model servers' weights come from."
     )
 
 
