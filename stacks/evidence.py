@@ -254,4 +254,83 @@ FACTS: tuple[Fact, ...] = (
         False,
         "nvidia-smi fails on the node, or the device plugin advertises no nvidia.com/gpu",
     ),
+    Fact(
+        "pulumi-job-await",
+        "pulumi-kubernetes creates a batch/v1 Job only once it reports Complete=True (10 minutes unless "
+        "pulumi.com/timeoutSeconds says otherwise), so the model server Deployments that depend on their weights "
+        "copy Job start after the copy; a Job keeping its name is deleted before it is replaced.",
+        "pulumi/pulumi-kubernetes 94977969 (2026-07-01) provider/pkg/await/job.go, awaiters.go, "
+        "metadata/overrides.go, provider/provider.go (deleteBeforeReplace); the program pins 4.34.2",
+        "2026-12-01",
+        True,
+    ),
+    Fact(
+        "vllm-runai-gcs",
+        "vLLM streams gs:// weights with --load-format runai_streamer (and --model-loader-extra-config "
+        '{"distributed":true} with tensor parallelism), reads config and tokenizer from the same path, and '
+        "authenticates through the metadata server (Workload Identity) from vLLM 0.11.1.",
+        "docs.vllm.ai models/extensions/runai_model_streamer; cloud.google.com/kubernetes-engine/docs/how-to/"
+        "persistent-volumes/run-ai-model-streamer; run-ai/runai-model-streamer docs/src/usage.md; vllm "
+        "ModelConfig.maybe_pull_model_tokenizer_for_runai",
+        "2026-12-01",
+        True,
+    ),
+    Fact(
+        "vllm-gpu-image-streamer",
+        "vllm/vllm-openai:v0.26.0 includes runai-model-streamer with its gcs extra.",
+        "vllm docker/Dockerfile of earlier releases (runai-model-streamer[s3,gcs] >= 0.14.0, later >= 0.15.3) and "
+        "Google's llm-d example streaming gs:// on v0.2x images; the v0.26.0 Dockerfile itself not read",
+        "2026-12-01",
+        False,
+        "model server pods crash at load with an import error for runai_model_streamer or its gcs backend",
+    ),
+    Fact(
+        "gcs-object-roles-suffice",
+        "roles/storage.objectViewer (get and list objects) is all the streamer and vLLM's tokenizer pull need, and "
+        "roles/storage.objectUser all the copy Job's gcloud storage describe and cp need; Google's reference grants "
+        "a custom role that also holds storage.buckets.get.",
+        "cloud.google.com/storage/docs/access-control/iam-roles; accelerated-platforms 9320f3b core/"
+        "container_cluster/iam.tf (gcsfuse.user custom role)",
+        "2026-12-01",
+        False,
+        "the copy Job or the model server logs 403 storage.buckets.get on the weights bucket",
+    ),
+    Fact(
+        "copy-job-image",
+        "gcr.io/google.com/cloudsdktool/cloud-sdk:570.0.0-slim has python3 and pip3 (Google's reference installs "
+        "huggingface_hub with pip3 in it), and gcloud there uses the pod's Workload Identity credentials.",
+        "accelerated-platforms 9320f3b model-download/huggingface/{job.yaml,configmap-scripts.yaml}",
+        "2026-12-01",
+        False,
+        "the weights Job fails at pip3 install or at its first gcloud storage call",
+    ),
+    Fact(
+        "runai-vs-fuse",
+        "The Run:ai streamer starts vLLM at least as fast as Cloud Storage FUSE (the program streams; no Google "
+        "document ranks the two; Google's fast-start reference architecture picks the streamer).",
+        "accelerated-platforms docs vllm-fast-start-reference-architecture.md (148d450); GKE Run:ai page compares "
+        "with vLLM's default loader only",
+        "2026-12-01",
+        False,
+        "none: only the start-up time is at stake",
+    ),
+    Fact(
+        "vllm-cpu-image-no-streamer",
+        "vllm/vllm-openai-cpu:v0.26.0 has no runai-model-streamer, so the cpu accelerator keeps weights from "
+        "Hugging Face (gcs is refused there).",
+        "vllm docker/Dockerfile.cpu stage vllm-openai installs only the [audio] extra (commit 002c42b, not the tag)",
+        "2026-12-01",
+        False,
+        "none: the program does not stream on CPUs; a CPU image with the streamer would only allow it",
+    ),
+    Fact(
+        "copy-job-non-root-token",
+        "The copy Job runs as uid 1000 (non-root): the Secret Manager add-on's token file is readable by it, and "
+        "gcloud, pip and huggingface_hub need nothing writable beyond the Job's /work volume.",
+        "secrets-store CSI driver and the GKE add-on's docs give no file mode for the add-on's mounts; not read",
+        "2026-12-01",
+        False,
+        "a gated model's copy Job fails with 401 from Hugging Face although hfToken is set (or permission denied "
+        "on /var/run/secrets/huggingface)",
+    ),
 )
