@@ -5,7 +5,7 @@ import math
 import pytest
 
 from frontend.bench import stats as bench_stats
-from frontend.bench.__main__ import Level, scale_verdict, targets, verdict
+from frontend.bench.__main__ import Level, faster, scale_verdict, targets, verdict
 from frontend.bench.client import Outcome
 from frontend.bench.load import ProcessSample
 from frontend.bench.stats import Summary, quantile, summarize
@@ -87,3 +87,9 @@ def test_an_app_faster_than_its_direct_baseline_proves_nothing() -> None:
     assert "inconclusive" in verdict_line
     at200 = Level(200, summary(0.30, 80), summary(0.20, 80), ProcessSample(cpu_s=0.3))
     assert "added TTFT p50 +-100 ms (<= 10): inconclusive" in targets([at200])[0]
+
+
+def test_the_scale_out_compares_with_the_faster_direct_run() -> None:
+    slow, quick = summary(0.32, 170), summary(0.26, 170)
+    assert faster(slow, quick) is quick
+    assert faster(quick, slow) is quick
