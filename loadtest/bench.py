@@ -175,6 +175,7 @@ def measure(users: int, requests: int, duration: float, tokens: int = 1, rounds:
         "bare_client_cpu_us_per_request": bare_us,
         "cpu_ratio_to_bare": cpu_us / bare_us if bare_us else None,
         "per_round": [{"generator_us": a["cpu_us_per_request"], "bare_us": b["cpu_us_per_request"],
+                       "ratio": a["cpu_us_per_request"] / b["cpu_us_per_request"] if b["cpu_us_per_request"] else None,
                        "generator_rps": a["requests_per_s"], "bare_rps": b["requests_per_s"]}
                       for a, b in zip(ours, bare, strict=True)],
         "cores": os.cpu_count(),
@@ -198,7 +199,7 @@ def main(args: argparse.Namespace) -> int:
           f"{args.requests}, the last stopped by {figures['stop_reason']}; errors {figures['errors'] or 'none'}")
     for i, r in enumerate(figures["per_round"], 1):
         print(f"  round {i}: generator {r['generator_us']:6.1f} us/request {r['generator_rps']:6.0f} requests/s, "
-              f"bare {r['bare_us']:6.1f} us/request {r['bare_rps']:6.0f} requests/s")
+              f"bare {r['bare_us']:6.1f} us/request {r['bare_rps']:6.0f} requests/s, ratio {r['ratio'] or 0:.2f}")
     print("medians:")
     print(f"  achieved            {rps:8.0f} requests/s, {figures['output_tokens_per_s']:.0f} output tokens/s "
           "(simulator in a separate process)")

@@ -22,6 +22,8 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
     assert figures["output_tokens"] == 1600
     assert figures["bare_successful"] == figures["bare_requests"] == 800
     assert len(figures["per_round"]) == 2
+    for r in figures["per_round"]:
+        assert r["ratio"] == pytest.approx(r["generator_us"] / r["bare_us"])
     assert figures["requests_per_s"] > 100
     assert 0 < figures["client_cpu_us_per_request"] < 10_000
     assert figures["client_core_capacity_rps"] == pytest.approx(1e6 / figures["client_cpu_us_per_request"])
@@ -29,6 +31,7 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
     assert ratio == pytest.approx(figures["client_cpu_us_per_request"] / figures["bare_client_cpu_us_per_request"])
     text = capsys.readouterr().out
     assert "requests/s" in text
+    assert f"ratio {figures['per_round'][0]['ratio']:.2f}" in text
     assert re.search(rf"CPU ratio +{ratio:.2f} x the bare client per request \(target <= 1.2: (meets|above)\)",
                      text), text
 
