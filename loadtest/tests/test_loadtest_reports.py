@@ -79,7 +79,9 @@ def test_compare_names_the_better_side(reports: tuple[Path, Path], tmp_path: Pat
     assert "A = fast   B = slow" in text and "errors http_503" in text
     rows = {row["metric"]: row for row in json.loads(out.read_text())["rows"]}
     assert rows["TTFT mean"]["better"] == "A"
-    assert rows["TTFT mean"]["delta"] == pytest.approx(30, abs=15)
+    # B's simulator answers 30 ms later by construction; a loaded machine only widens the gap (it once measured
+    # above 45 ms on a busy runner), so the check is the gap's sign and size, not its upper end.
+    assert rows["TTFT mean"]["delta"] >= 15
     assert rows["success rate"]["better"] == "A"
     assert cli.main(["compare", str(fast / "report.json"), str(tmp_path / "missing.json")]) == 2
 
