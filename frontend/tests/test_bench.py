@@ -82,9 +82,12 @@ def test_scale_verdict_names_the_first_process_count_that_holds() -> None:
 def test_an_app_faster_than_its_direct_baseline_proves_nothing() -> None:
     # The direct run met a busier machine than the app run: the app "took" 300 ms off the model.
     lucky = Level(500, summary(0.50, 150), summary(0.20, 150), ProcessSample(cpu_s=1.0))
-    verdict_line = scale_verdict([lucky], 0.020)
+    verdict_line = scale_verdict([lucky], 0.020, model_ttft_s=0.150)
     assert "none of 1..1 app processes" in verdict_line
-    assert "inconclusive" in verdict_line
+    assert "app TTFT p50 200 ms is +50 ms over the simulator's configured 150 ms" in verdict_line
+    # ... then the simulator's configured TTFT, which no direct run can beat, is the baseline.
+    held = scale_verdict([lucky], 0.020, model_ttft_s=0.190)
+    assert "1 app process(es) hold added TTFT p50 under 20 ms" in held
     at200 = Level(200, summary(0.30, 80), summary(0.20, 80), ProcessSample(cpu_s=0.3))
     assert "added TTFT p50 +-100 ms (<= 10): inconclusive" in targets([at200])[0]
 
