@@ -750,45 +750,60 @@ CASES: list[Case] = [
             lambda d: " > 25 and " in query(d, "queue-growing"),
         ),
     ),
-    # ---- weights (llmd:weights): the default on a GPU stack of the GKE platform streams from the stack's bucket
+    # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)
     Case(
-        "weights-source",
-        ("weights.source",),
+        "capacity-priority-list",
+        ("gpuPool.capacity",),
         L4,
-        {"llmd:weights": {"source": "huggingface"}},
+        {"llmd:gpuPool": {"capacity": ["spot", "on-demand", "flex-start"]}},
         _check(
-            lambda d: flag(model_values(d), "serve") == model_values(d).model,
-            lambda d: not of_type(d, "kubernetes:batch/v1:Job"),
+            lambda d: [
+                ("flexStart" in rule, rule.get("spot"), rule["machineType"])
+                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                for rule in cc["inputs"]["spec"]["priorities"]
+            ]
+            == [(False, True, "g2-standard-32"), (False, False, "g2-standard-32"), (True, None, "g2-standard-32")],
+            lambda d: [p["name"] for p in of_type(d, NODE_POOL)] == ["system-pool"],
         ),
     ),
     Case(
-        "weights-bucket",
-        ("weights.bucket",),
+        "capacity-list-with-reservation",
+        ("gpuPool.capacity", "gpuPool.reservation", "gpuPool.zones"),
         L4,
-        {"llmd:weights": {"bucket": "team-model-weights"}},
+        {
+            "llmd:gpuPool": {
+                "capacity": ["reservation", "spot"],
+                "reservation": "my-l4-reservation",
+                "zones": ["us-central1-b"],
+            }
+        },
         _check(
-            lambda d: flag(model_values(d), "serve") == f"gs://team-model-weights/{model_values(d).model}/main/",
-            lambda d: not [b for b in of_type(d, "gcp:storage/bucket:Bucket") if b["name"] == "weights"],
+            lambda d: [
+                (rule.get("reservations"), rule["location"]["zones"])
+                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                for rule in cc["inputs"]["spec"]["priorities"]
+            ]
+            == [
+                ({"affinity": "Specific", "specific": [{"name": "my-l4-reservation"}]}, ["us-central1-b"]),
+                (None, ["us-central1-b"]),
+            ],
         ),
     ),
     Case(
-        "weights-revisions",
-        ("weights.revisions",),
-        L4,
-        {"llmd:weights": {"revisions": {"Qwen/Qwen3-0.6B": "c1899de289a04d12100db370d81485cdf75e47ca"}}},
+        "capacity-list-8-gpus",
+        ("gpuPool.capacity",),
+        "nvidia-h200-141gb",
+        {"llmd:gpuPool": {"capacity": ["spot", "flex-start"]}},
         _check(
-            lambda d: flag(model_values(d), "serve").endswith(
-                "/Qwen/Qwen3-0.6B/c1899de289a04d12100db370d81485cdf75e47ca/"
-            ),
-            lambda d: (
-                [
-                    e["value"]
-                    for j in of_type(d, "kubernetes:batch/v1:Job")
-                    for e in j["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]
-                    if e["name"] == "REVISION"
-                ]
-                == ["c1899de289a04d12100db370d81485cdf75e47ca"]
-            ),
+            lambda d: [
+                (rule["gpu"], rule.get("spot"), rule["storage"]["bootDiskType"])
+                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                for rule in cc["inputs"]["spec"]["priorities"]
+            ]
+            == [
+                ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, True, "hyperdisk-balanced"),
+                ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, None, "hyperdisk-balanced"),
+            ],
         ),
     ),
 ]
