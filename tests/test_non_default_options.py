@@ -750,6 +750,47 @@ CASES: list[Case] = [
             lambda d: " > 25 and " in query(d, "queue-growing"),
         ),
     ),
+    # ---- weights (llmd:weights): the default on a GPU stack of the GKE platform streams from the stack's bucket
+    Case(
+        "weights-source",
+        ("weights.source",),
+        L4,
+        {"llmd:weights": {"source": "huggingface"}},
+        _check(
+            lambda d: flag(model_values(d), "serve") == model_values(d).model,
+            lambda d: not of_type(d, "kubernetes:batch/v1:Job"),
+        ),
+    ),
+    Case(
+        "weights-bucket",
+        ("weights.bucket",),
+        L4,
+        {"llmd:weights": {"bucket": "team-model-weights"}},
+        _check(
+            lambda d: flag(model_values(d), "serve") == f"gs://team-model-weights/{model_values(d).model}/main/",
+            lambda d: not [b for b in of_type(d, "gcp:storage/bucket:Bucket") if b["name"] == "weights"],
+        ),
+    ),
+    Case(
+        "weights-revisions",
+        ("weights.revisions",),
+        L4,
+        {"llmd:weights": {"revisions": {"Qwen/Qwen3-0.6B": "c1899de289a04d12100db370d81485cdf75e47ca"}}},
+        _check(
+            lambda d: flag(model_values(d), "serve").endswith(
+                "/Qwen/Qwen3-0.6B/c1899de289a04d12100db370d81485cdf75e47ca/"
+            ),
+            lambda d: (
+                [
+                    e["value"]
+                    for j in of_type(d, "kubernetes:batch/v1:Job")
+                    for e in j["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]
+                    if e["name"] == "REVISION"
+                ]
+                == ["c1899de289a04d12100db370d81485cdf75e47ca"]
+            ),
+        ),
+    ),
     # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)
     Case(
         "capacity-priority-list",
