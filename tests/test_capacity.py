@@ -150,11 +150,6 @@ def test_the_target_selects_the_class_for_the_model_pods(monkeypatch):
     assert targets[1].model_node_selector.items() <= pool["inputs"]["nodeConfig"]["labels"].items()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the serving layer to take the target's model_node_selector (components/serving/inputs.py "
-    "serving_args: node_selector = dict(target.model_node_selector)); remove this marker with that change",
-)
 def test_model_pods_select_the_compute_class(class_plans):
     doc = class_plans[("nvidia-l4", ("spot", "on-demand", "flex-start"))]
     name = compute_class(doc)["metadata"]["name"]
