@@ -74,13 +74,6 @@ class Context:
         return chosen if chosen in shape.gpu_counts else None
 
     @property
-    def capacity(self) -> str | None:
-        if self.accelerator is None:
-            return None
-        chosen = self.gpu_pool.capacity if self.gpu_pool else None
-        return chosen or self.accelerator.default_capacity
-
-    @property
     def gpu_zones(self) -> tuple[str, ...]:
         """The GPU pool's zones: as given, or the catalog's zones of the region that offer the accelerator."""
         chosen = tuple(self.gpu_pool.zones) if self.gpu_pool else ()

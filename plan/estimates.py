@@ -18,8 +18,9 @@ INFERENCE_LABEL = ("llm-d.ai/pool", "inference")
 
 @dataclass(frozen=True)
 class Cost:
-    running: dict[str, float]
-    idle: dict[str, float]
+    running: dict[str, float]  # every replica of the primary pool serving
+    idle: dict[str, float]  # no traffic: the autoscaler's minimum, or with a fixed count every replica
+    parked: dict[str, float]  # the primary pool at replicas 0: its GPU nodes removed
 
     @staticmethod
     def total(parts: dict[str, float]) -> float:
@@ -81,13 +82,20 @@ def capacity_note(settings: Settings) -> str:
     return note
 
 
-def _serving_nodes(settings: Settings) -> int:
+def _serving_nodes(settings: Settings, replicas: int | None = None) -> int:
     model, pool = settings.model, settings.gpu_pool
+    replicas = model.replicas if replicas is None else replicas
     if settings.accelerator.is_gpu:
-        needed = math.ceil(model.replicas * model.tensor_parallel_size / max(pool.gpus_per_node, 1))
+        needed = math.ceil(replicas * model.tensor_parallel_size / max(pool.gpus_per_node, 1))
     else:
-        needed = model.replicas
+        needed = replicas
     return max(pool.min_nodes, needed)
+
+
+def _idle_replicas(settings: Settings) -> int:
+    """The primary pool's replicas with no traffic: the autoscaler scales down to its minimum; a fixed count stays."""
+    scaling, replicas = settings.serving.autoscaling, settings.model.replicas
+    return min(scaling.min_replicas, replicas) if scaling.enabled and replicas > 0 else replicas
 
 
 def _forwarding_rules(registrations: list[Registration]) -> int:
@@ -100,39 +108,45 @@ def _forwarding_rules(registrations: list[Registration]) -> int:
 
 
 def estimate_cost(registrations: list[Registration], settings: Settings) -> Cost:
-    running: dict[str, float] = {}
-    idle: dict[str, float] = {}
-    nodes_running = nodes_idle = 0
+    states = ("running", "idle", "parked")
+    parts: dict[str, dict[str, float]] = {state: {} for state in states}
+    nodes = dict.fromkeys(states, 0)
+    # The primary pool's inference nodes in each state; the other pools stay at their minimum in all three.
+    inference_nodes = {
+        "running": _serving_nodes(settings),
+        "idle": _serving_nodes(settings, _idle_replicas(settings)),
+        "parked": 0,
+    }
     for r in registrations:
         if r.type == "gcp:container/cluster:Cluster":
-            running["gkeClusterFee"] = idle["gkeClusterFee"] = prices.GKE_CLUSTER_FEE
+            for state in states:
+                parts[state]["gkeClusterFee"] = prices.GKE_CLUSTER_FEE
         if r.type == COMPUTE_CLASS:
-            # GKE creates the class's node pools for the pods waiting and removes them when idle (no minimum).
-            count = _serving_nodes(settings)
-            running["inferenceNodes"] = round(count * _class_node_hourly(r.inputs.get("spec", {})), 4)
-            idle["inferenceNodes"] = 0.0
-            nodes_running += count
+            # GKE creates the class's node pools for the pods waiting and removes them when empty (no minimum).
+            hourly, key, counts = _class_node_hourly(r.inputs.get("spec", {})), "inferenceNodes", inference_nodes
+        elif r.type == NODE_POOL:
+            node = r.inputs.get("nodeConfig", {})
+            minimum = r.inputs.get("autoscaling", {}).get("totalMinNodeCount", 0)
+            inference = node.get("labels", {}).get(INFERENCE_LABEL[0]) == INFERENCE_LABEL[1]
+            hourly = _node_hourly(node)
+            key = "inferenceNodes" if inference else f"{r.name.split('-')[0]}Nodes"
+            counts = (
+                {state: max(minimum, n) for state, n in inference_nodes.items()}
+                if inference
+                else dict.fromkeys(states, minimum)
+            )
+        else:
             continue
-        if r.type != NODE_POOL:
-            continue
-        node = r.inputs.get("nodeConfig", {})
-        minimum = r.inputs.get("autoscaling", {}).get("totalMinNodeCount", 0)
-        inference = node.get("labels", {}).get(INFERENCE_LABEL[0]) == INFERENCE_LABEL[1]
-        count = _serving_nodes(settings) if inference else minimum
-        key = "inferenceNodes" if inference else f"{r.name.split('-')[0]}Nodes"
-        # Idle: the inference pool scaled to zero, everything else at its minimum.
-        idle_count = 0 if inference else minimum
-        running[key] = round(count * _node_hourly(node), 4)
-        idle[key] = round(idle_count * _node_hourly(node), 4)
-        nodes_running += count
-        nodes_idle += idle_count
+        for state in states:
+            parts[state][key] = round(counts[state] * hourly, 4)
+            nodes[state] += counts[state]
     lbs = _forwarding_rules(registrations) * prices.FORWARDING_RULE
     ips = sum(r.type == "gcp:compute/globalAddress:GlobalAddress" for r in registrations) * prices.IN_USE_EXTERNAL_IP
-    for parts, nodes in ((running, nodes_running), (idle, nodes_idle)):
-        parts["loadBalancers"] = round(lbs, 4)
-        parts["externalIps"] = round(ips, 4)
-        parts["cloudNat"] = round(nodes * prices.NAT_PER_VM, 4)
-    return Cost(running, idle)
+    for state in states:
+        parts[state]["loadBalancers"] = round(lbs, 4)
+        parts[state]["externalIps"] = round(ips, 4)
+        parts[state]["cloudNat"] = round(nodes[state] * prices.NAT_PER_VM, 4)
+    return Cost(parts["running"], parts["idle"], parts["parked"])
 
 
 def _minutes(r: Registration) -> float:
@@ -188,12 +202,15 @@ def estimate_time(registrations: list[Registration]) -> Timing:
 def estimates(registrations: list[Registration], settings: Settings) -> dict[str, Any]:
     cost = estimate_cost(registrations, settings)
     timing = estimate_time(registrations)
-    running, idle = Cost.total(cost.running), Cost.total(cost.idle)
+    running, idle, parked = Cost.total(cost.running), Cost.total(cost.idle), Cost.total(cost.parked)
     return {
         "costPerHourUsd": running,
         "idleCostPerHourUsd": idle,
         "costPerMonthUsd": round(running * prices.HOURS_PER_MONTH),
         "idleCostPerMonthUsd": round(idle * prices.HOURS_PER_MONTH),
+        "idleReplicas": _idle_replicas(settings),
+        "parkedCostPerHourUsd": parked,
+        "parkedCostPerMonthUsd": round(parked * prices.HOURS_PER_MONTH),
         "costBreakdownPerHourUsd": dict(sorted(cost.running.items())),
         "pricesAsOf": prices.PRICES_AS_OF,
         "pricesRegion": prices.PRICES_REGION,

@@ -23,8 +23,10 @@ def table(plan: Plan) -> str:
         lines += [
             "",
             f"estimated cost: ${e['costPerHourUsd']:.2f}/hour (${e['costPerMonthUsd']}/month) serving, "
-            f"${e['idleCostPerHourUsd']:.2f}/hour (${e['idleCostPerMonthUsd']}/month) idle with the inference "
-            f"pool scaled to zero; {e['pricesRegion']} list prices as of {e['pricesAsOf']}",
+            f"${e['idleCostPerHourUsd']:.2f}/hour (${e['idleCostPerMonthUsd']}/month) idle at "
+            f"{e['idleReplicas']} replica(s), ${e['parkedCostPerHourUsd']:.2f}/hour "
+            f"(${e['parkedCostPerMonthUsd']}/month) with the model pool at replicas 0; {e['pricesRegion']} list "
+            f"prices as of {e['pricesAsOf']}",
             f"estimated time to ready: {e['timeToReadyMinutes']} min (the same steps one by one: "
             f"{e['sequentialMinutes']} min); critical path:",
         ]

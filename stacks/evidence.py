@@ -333,4 +333,36 @@ FACTS: tuple[Fact, ...] = (
         "a gated model's copy Job fails with 401 from Hugging Face although hfToken is set (or permission denied "
         "on /var/run/secrets/huggingface)",
     ),
+    Fact(
+        "hpa-gmp-pods-metric",
+        "The Custom Metrics Stackdriver Adapter at cm-sd-adapter-v0.16.9 serves a Managed Prometheus gauge as the "
+        "Pods metric prometheus.googleapis.com|vllm:num_requests_waiting|gauge once the vLLM PodMonitoring "
+        "collects it, with monitoring.viewer for its Workload Identity principal (Google's reference also grants "
+        "monitoring.metricWriter, which reading should not need).",
+        "cloud.google.com/kubernetes-engine/docs/tutorials/autoscaling-metrics; GoogleCloudPlatform/k8s-stackdriver "
+        "adapter_new_resource_model.yaml (HEAD af49d863); accelerated-platforms custom_metrics_adapter iam.tf "
+        "(9320f3b)",
+        "2026-12-01",
+        False,
+        "`kubectl get hpa -n llm-d` shows <unknown> for the metric, or the adapter logs 403 from Cloud Monitoring",
+    ),
+    Fact(
+        "hpa-takes-over-replicas",
+        "Turning autoscaling on for a running pool (the Deployment stops setting spec.replicas under server-side "
+        "apply) may reset it to one replica until its new HPA scales it back.",
+        "kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale (Migrating Deployments and "
+        "StatefulSets to horizontal autoscaling)",
+        "2026-12-01",
+        False,
+        "a pool drops to one ready replica during the update that enables autoscaling",
+    ),
+    Fact(
+        "hpa-scale-to-zero-gke",
+        "GKE clusters do not offer HPA scale to zero on Pods metrics (HPAScaleToZero is beta from Kubernetes 1.37 "
+        "and only for Object or External metrics), so minReplicas 0 is refused.",
+        "kubernetes.io/blog/2026/09/02/kubernetes-v1-37-hpa-scale-to-zero-beta/; GKE availability not found",
+        "2026-12-01",
+        False,
+        "none: the program refuses minReplicas 0; a GKE release enabling it would allow a later design",
+    ),
 )

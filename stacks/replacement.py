@@ -465,6 +465,26 @@ RULES: tuple[ReplaceRule, ...] = (
         source=_K8S + "provider/pkg/provider/diff.go (forceNewProperties, IsConfigMap)",
     ),
     ReplaceRule(
+        type="kubernetes:batch/v1:Job",
+        # A Job's pod template, completions, parallelism and selector replace it (`var job`); the copy Jobs are
+        # named from what they copy, so a change is a new name anyway.
+        replace_on=(
+            "metadata.name",
+            "metadata.namespace",
+            "spec.completions",
+            "spec.parallelism",
+            "spec.selector",
+            "spec.template",
+        ),
+        source=_K8S + "provider/pkg/provider/diff.go (var job)",
+    ),
+    ReplaceRule(
+        type="kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        # No forceNew properties for HPAs in diff.go: metrics, bounds and behavior update in place.
+        replace_on=("metadata.name", "metadata.namespace"),
+        source=_K8S + "provider/pkg/provider/diff.go",
+    ),
+    ReplaceRule(
         type="kubernetes:apps/v1:Deployment",
         # spec.selector (matchLabels, matchExpressions) replaces; spec.template, replicas, strategy: in place
         # (the Pod-level forceNew fields apply to bare Pods, not to a Deployment's template).

@@ -133,7 +133,7 @@ class ModelServer:
     resource: dict[str, Any]
     model: str
     namespace: str | None
-    replicas: int
+    replicas: int  # the Deployment's count, or with an autoscaler the most it may scale to
     labels: dict[str, str]  # the pods' labels
     pod: dict[str, Any]  # nodeSelector, tolerations, volumes, serviceAccountName of the pods
     container: dict[str, Any]
@@ -143,7 +143,7 @@ class ModelServer:
 
     @property
     def vllm_words(self) -> list[str]:
-        """The words of the start script's `vllm serve` line, from `serve` on."""
+        """The words of the start script's `vllm serve` line, from `vllm` on (the model is words[2])."""
         [script] = self.container["args"]
         [line] = [line for line in script.splitlines() if line.startswith("exec vllm serve ")]
         return shlex.split(line)[1:]
@@ -172,6 +172,10 @@ def model_servers(doc: dict[str, Any]) -> list[ModelServer]:
                 values["modelArtifacts"].get("authSecretName"),
             )
         )
+    autoscaled = {
+        h["inputs"]["spec"]["scaleTargetRef"]["name"]: h["inputs"]["spec"]["maxReplicas"]
+        for h in of_type(doc, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    }
     for deployment in of_type(doc, DEPLOYMENT):
         template = deployment["inputs"]["spec"]["template"]
         labels = template["metadata"]["labels"]
@@ -186,7 +190,7 @@ def model_servers(doc: dict[str, Any]) -> list[ModelServer]:
                 deployment,
                 model,
                 namespace_of(deployment),
-                deployment["inputs"]["spec"]["replicas"],
+                deployment["inputs"]["spec"].get("replicas", autoscaled.get(name_of(deployment) or "")),
                 labels,
                 template["spec"],
                 container,

@@ -60,7 +60,9 @@ def epp_name(release_name: str) -> str:
 def docs(request, plans, plans_2026_04) -> dict[str, dict[str, Any]]:
     """Every variant on the default version set and on the 2026-04 set (the readers cover both sets' shapes)."""
     if request.param == "default":
-        return {**plans, **gated_variants()}
+        # The token variants download from Hugging Face in the model servers, the path these token checks follow;
+        # with weights from Cloud Storage only the copy Jobs read the token (tests/test_model_weights.py).
+        return {**plans, **gated_variants({"llmd:weights": {"source": "huggingface"}})}
     return {**plans_2026_04, **gated_variants(SET_2026_04)}
 
 
@@ -382,7 +384,7 @@ def served_model_names(doc: dict[str, Any], pool: dict[str, Any]) -> set[str]:
     names = set()
     for server in _selected_model_servers(doc, picker.match_labels, picker.namespace):
         words = server.vllm_words
-        names.add(words[words.index("--served-model-name") + 1] if "--served-model-name" in words else words[1])
+        names.add(words[words.index("--served-model-name") + 1] if "--served-model-name" in words else words[2])
     return names
 
 

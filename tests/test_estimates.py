@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plan.estimates import estimate_time
 from plan.mocks import Registration
 from plan.runner import run_plan
@@ -45,7 +47,7 @@ def test_every_stack_has_estimates_and_parallelism_halves_the_time(plans):
         doc = plans[stack]
         e = doc["estimates"]
         assert e["pricesRegion"] == prices.PRICES_REGION and e["pricesAsOf"] == prices.PRICES_AS_OF
-        assert 0 < e["idleCostPerHourUsd"] < e["costPerHourUsd"], stack
+        assert 0 < e["parkedCostPerHourUsd"] <= e["idleCostPerHourUsd"] <= e["costPerHourUsd"], stack
         assert e["costPerMonthUsd"] == round(e["costPerHourUsd"] * prices.HOURS_PER_MONTH)
         assert e["timeToReadyMinutes"] <= e["sequentialMinutes"] / 2, stack
         urns = {r["urn"]: r for r in doc["resources"]}
@@ -62,10 +64,22 @@ def test_gpu_pool_drives_cost_and_spot_lowers_it():
     two_gpus = 2 * prices.MACHINE_HOURLY_USD["a2-highgpu-1g"]
     assert on_demand["costBreakdownPerHourUsd"]["inferenceNodes"] >= two_gpus
     assert spot["costPerHourUsd"] < on_demand["costPerHourUsd"] * 0.6
-    assert spot["idleCostPerHourUsd"] == on_demand["idleCostPerHourUsd"]
+    assert spot["parkedCostPerHourUsd"] == on_demand["parkedCostPerHourUsd"]
+    assert spot["idleCostPerHourUsd"] < on_demand["idleCostPerHourUsd"]
 
 
 def test_t4_counts_the_attached_gpu():
     e = run_plan("nvidia-tesla-t4", {"gcp:project": "my-project-1", "gcp:region": "us-central1"}).estimates
     per_node = prices.MACHINE_HOURLY_USD["n1-standard-8"] + prices.ATTACHED_GPU_HOURLY_USD["nvidia-tesla-t4"]
     assert e["costBreakdownPerHourUsd"]["inferenceNodes"] >= 2 * per_node
+
+
+def test_idle_is_the_autoscalers_minimum_and_a_fixed_count_never_idles_down():
+    base = {"gcp:project": "my-project-1", "gcp:region": "us-central1", "llmd:model": {"replicas": 2}}
+    scaled = run_plan("nvidia-tesla-a100", base).estimates
+    fixed = run_plan("nvidia-tesla-a100", {**base, "llmd:autoscaling": {"enabled": False}}).estimates
+    node = prices.MACHINE_HOURLY_USD["a2-highgpu-1g"]
+    assert scaled["idleReplicas"] == 1 and fixed["idleReplicas"] == 2
+    assert scaled["costPerHourUsd"] - scaled["idleCostPerHourUsd"] == pytest.approx(node, abs=0.05)
+    assert fixed["idleCostPerHourUsd"] == fixed["costPerHourUsd"]
+    assert scaled["parkedCostPerHourUsd"] == fixed["parkedCostPerHourUsd"] < scaled["idleCostPerHourUsd"]

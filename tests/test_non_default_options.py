@@ -97,6 +97,10 @@ def scorer_weights(doc: dict[str, Any]) -> dict[str, Any]:
     return {p["pluginRef"]: p.get("weight") for p in profile["plugins"]}
 
 
+def hpa_specs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [h["inputs"]["spec"] for h in of_type(doc, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")]
+
+
 def frontend(doc: dict[str, Any]) -> dict[str, Any]:
     [deployment] = [d for d in of_type(doc, DEPLOYMENT) if "::llmd:edge:" in d["urn"]]
     return deployment["inputs"]["spec"]
@@ -327,7 +331,11 @@ CASES: list[Case] = [
         L4,
         {"llmd:model": {"name": "Qwen/Qwen3-8B"}},
         _check(
-            lambda d: model_values(d).model == "Qwen/Qwen3-8B" and flag(model_values(d), "serve") == "Qwen/Qwen3-8B"
+            lambda d: (
+                model_values(d).model == "Qwen/Qwen3-8B"
+                and flag(model_values(d), "--served-model-name") == "Qwen/Qwen3-8B"
+                and "/Qwen/Qwen3-8B/" in flag(model_values(d), "serve")
+            )
         ),
     ),
     Case(
@@ -750,6 +758,112 @@ CASES: list[Case] = [
             lambda d: " > 25 and " in query(d, "queue-growing"),
         ),
     ),
+    # ---- autoscaling
+    Case(
+        "autoscaling-off",
+        ("autoscaling.enabled",),
+        L4,
+        {"llmd:autoscaling": {"enabled": False}},
+        _check(lambda d: not hpa_specs(d), lambda d: model_values(d).resource["inputs"]["spec"]["replicas"] == 2),
+    ),
+    Case(
+        "autoscaling-shape",
+        (
+            "autoscaling.metric",
+            "autoscaling.target",
+            "autoscaling.minReplicas",
+            "autoscaling.scaleDownWindowSeconds",
+        ),
+        L4,
+        {
+            "llmd:model": {"replicas": 4},
+            "llmd:gpuPool": {"maxNodes": 4},
+            "llmd:autoscaling": {
+                "metric": "batch-size",
+                "target": 0.5,
+                "minReplicas": 2,
+                "scaleDownWindowSeconds": 900,
+            },
+        },
+        _check(
+            lambda d: (
+                [
+                    (h["minReplicas"], h["maxReplicas"], h["behavior"]["scaleDown"]["stabilizationWindowSeconds"])
+                    for h in hpa_specs(d)
+                ]
+                == [(2, 4, 900)]
+            ),
+            lambda d: (
+                hpa_specs(d)[0]["metrics"][0]["pods"]
+                == {
+                    "metric": {"name": "prometheus.googleapis.com|vllm:num_requests_running|gauge"},
+                    "target": {"type": "AverageValue", "averageValue": "500m"},
+                }
+            ),
+        ),
+    ),
+    # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)
+    Case(
+        "capacity-priority-list",
+        ("gpuPool.capacity",),
+        L4,
+        {"llmd:gpuPool": {"capacity": ["spot", "on-demand", "flex-start"]}},
+        _check(
+            lambda d: (
+                [
+                    ("flexStart" in rule, rule.get("spot"), rule["machineType"])
+                    for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                    for rule in cc["inputs"]["spec"]["priorities"]
+                ]
+                == [(False, True, "g2-standard-32"), (False, False, "g2-standard-32"), (True, None, "g2-standard-32")]
+            ),
+            lambda d: [p["name"] for p in of_type(d, NODE_POOL)] == ["system-pool"],
+        ),
+    ),
+    Case(
+        "capacity-list-with-reservation",
+        ("gpuPool.capacity", "gpuPool.reservation", "gpuPool.zones"),
+        L4,
+        {
+            "llmd:gpuPool": {
+                "capacity": ["reservation", "spot"],
+                "reservation": "my-l4-reservation",
+                "zones": ["us-central1-b"],
+            }
+        },
+        _check(
+            lambda d: (
+                [
+                    (rule.get("reservations"), rule["location"]["zones"])
+                    for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                    for rule in cc["inputs"]["spec"]["priorities"]
+                ]
+                == [
+                    ({"affinity": "Specific", "specific": [{"name": "my-l4-reservation"}]}, ["us-central1-b"]),
+                    (None, ["us-central1-b"]),
+                ]
+            ),
+        ),
+    ),
+    Case(
+        "capacity-list-8-gpus",
+        ("gpuPool.capacity",),
+        "nvidia-h200-141gb",
+        {"llmd:gpuPool": {"capacity": ["spot", "flex-start"]}},
+        _check(
+            lambda d: (
+                [
+                    (rule["gpu"], rule.get("spot"), rule["storage"]["bootDiskType"])
+                    for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
+                    for rule in cc["inputs"]["spec"]["priorities"]
+                ]
+                == [
+                    ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, True, "hyperdisk-balanced"),
+                    ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, None, "hyperdisk-balanced"),
+                ]
+            ),
+        ),
+    ),
     # ---- weights (llmd:weights): the default on a GPU stack of the GKE platform streams from the stack's bucket
     Case(
         "weights-source",
@@ -789,62 +903,6 @@ CASES: list[Case] = [
                 ]
                 == ["c1899de289a04d12100db370d81485cdf75e47ca"]
             ),
-        ),
-    ),
-    # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)
-    Case(
-        "capacity-priority-list",
-        ("gpuPool.capacity",),
-        L4,
-        {"llmd:gpuPool": {"capacity": ["spot", "on-demand", "flex-start"]}},
-        _check(
-            lambda d: [
-                ("flexStart" in rule, rule.get("spot"), rule["machineType"])
-                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
-                for rule in cc["inputs"]["spec"]["priorities"]
-            ]
-            == [(False, True, "g2-standard-32"), (False, False, "g2-standard-32"), (True, None, "g2-standard-32")],
-            lambda d: [p["name"] for p in of_type(d, NODE_POOL)] == ["system-pool"],
-        ),
-    ),
-    Case(
-        "capacity-list-with-reservation",
-        ("gpuPool.capacity", "gpuPool.reservation", "gpuPool.zones"),
-        L4,
-        {
-            "llmd:gpuPool": {
-                "capacity": ["reservation", "spot"],
-                "reservation": "my-l4-reservation",
-                "zones": ["us-central1-b"],
-            }
-        },
-        _check(
-            lambda d: [
-                (rule.get("reservations"), rule["location"]["zones"])
-                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
-                for rule in cc["inputs"]["spec"]["priorities"]
-            ]
-            == [
-                ({"affinity": "Specific", "specific": [{"name": "my-l4-reservation"}]}, ["us-central1-b"]),
-                (None, ["us-central1-b"]),
-            ],
-        ),
-    ),
-    Case(
-        "capacity-list-8-gpus",
-        ("gpuPool.capacity",),
-        "nvidia-h200-141gb",
-        {"llmd:gpuPool": {"capacity": ["spot", "flex-start"]}},
-        _check(
-            lambda d: [
-                (rule["gpu"], rule.get("spot"), rule["storage"]["bootDiskType"])
-                for [cc] in [of_type(d, "kubernetes:cloud.google.com/v1:ComputeClass")]
-                for rule in cc["inputs"]["spec"]["priorities"]
-            ]
-            == [
-                ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, True, "hyperdisk-balanced"),
-                ({"type": "nvidia-h200-141gb", "count": 8, "driverVersion": "latest"}, None, "hyperdisk-balanced"),
-            ],
         ),
     ),
 ]

@@ -141,7 +141,7 @@ def test_every_resource_type_the_program_uses_has_replacement_data():
 def test_only_custom_resources_fall_back_to_the_kubernetes_wildcard():
     from stacks.replacement import rule_for
 
-    assert rule_for("kubernetes:batch/v1:Job") is None
+    assert rule_for("kubernetes:policy/v1:PodDisruptionBudget") is None
     assert rule_for("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding") is None
     wildcard = rule_for("kubernetes:example.com/v1:Widget")
     assert wildcard is not None and wildcard.type == "kubernetes:*"

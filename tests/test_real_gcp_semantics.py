@@ -328,6 +328,8 @@ VLLM_BATCH_DEFAULTS = {
     "nvidia-a100-80gb": (2048, 256),
     "nvidia-h100-80gb": (8192, 1024),
     "nvidia-rtx-pro": (8192, 1024),
+    "nvidia-h200-141gb": (8192, 1024),
+    "nvidia-b200": (8192, 1024),
 }
 
 

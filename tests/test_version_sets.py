@@ -209,8 +209,10 @@ def test_switching_nvidia_l4_to_v09_replaces_the_releases_with_typed_objects():
     assert (RELEASE, f"pool-{slug}-router") in created
     assert (DEPLOYMENT, f"model-{slug}-deployment") in created
     assert (OBJECTIVE, f"pool-{slug}-objective") in created
-    # The pods' ServiceAccount (bound for the HF token) is kept, not recreated under the same name.
-    assert not {c for c in created | deleted if c[0] == "kubernetes:core/v1:ServiceAccount"}
+    # The model pods' ServiceAccount (bound for the HF token) is kept, not recreated under the same name; the
+    # weights copy Job's account is new with v0.9.0 (weights from Cloud Storage).
+    accounts = {c for c in created | deleted if c[0] == "kubernetes:core/v1:ServiceAccount"}
+    assert accounts == {("kubernetes:core/v1:ServiceAccount", "weights-download")}
     # Helm refuses a release name in use, and the new one is created before the old ones go: named apart.
     old = {r["inputs"]["name"] for r in serving(run_plan("nvidia-l4", base).document(), RELEASE)}
     new = {r["inputs"]["name"] for r in serving(run_plan("nvidia-l4", default).document(), RELEASE)}

@@ -10,7 +10,7 @@ from config.naming import dns_label
 from config.serving import ServedModel
 from config.settings import Settings
 from stacks.accelerators import batch_limits
-from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT, INFERENCE_POOL_LABEL
+from stacks.platform import CPU_INFERENCE_TAINT, GPU_TAINT
 from stacks.versions import VERSION_SETS
 
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "PREFER_NO_SCHEDULE": "PreferNoSchedule", "NO_EXECUTE": "NoExecute"}
@@ -45,10 +45,11 @@ def serving_args(s: Settings, target: DeploymentTarget) -> LlmdServingArgs:
     gpu = s.accelerator.is_gpu
     if existing is not None:
         tolerations = [ANY_GPU_TOLERATION] if gpu else []
-        node_selector = dict(existing.node_selector)
     else:
         tolerations = [toleration(GPU_TAINT if gpu else CPU_INFERENCE_TAINT)]
-        node_selector = dict(INFERENCE_POOL_LABEL)
+    # The platform says where model pods go: its inference pool, its GPU ComputeClass, or the existing cluster's
+    # existingCluster.nodeSelector.
+    node_selector = dict(target.model_node_selector)
     return LlmdServingArgs(
         pools=tuple(ServedPool(m, pod_size(s, m)) for m in served_models(s)),
         serving=s.serving,

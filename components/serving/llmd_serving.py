@@ -10,6 +10,7 @@ import pulumi
 
 from components.options import child_options
 from components.platform.target import GcpPlatform
+from components.serving.autoscaler import ReplicaAutoscaler, autoscaler_args
 from components.serving.cluster_crds import ClusterCrds
 from components.serving.hf_token import (
     NO_TOKEN,
@@ -21,12 +22,14 @@ from components.serving.hf_token import (
 from components.serving.inference_pool import InferencePool, InferencePoolArgs
 from components.serving.internal_gateway import GkeAddress, InternalGateway, InternalGatewayArgs, RoutedPool
 from components.serving.llmd_namespace import LlmdNamespace
-from components.serving.model_server import ModelServer, ModelServerArgs
+from components.serving.metrics_adapter import CustomMetricsAdapter, MetricsAdapterArgs
+from components.serving.model_server import ModelServer, ModelServerArgs, deployment_name
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
 from components.serving.model_weights import DOWNLOAD_SERVICE_ACCOUNT, ModelWeights, ModelWeightsArgs
 from components.serving.router import Router, RouterArgs, router_release_name
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, ServingSettings, WeightsSettings
+from stacks.autoscaling import ADAPTER
 from stacks.versions import PINNED, VersionSet
 
 
@@ -132,6 +135,13 @@ class LlmdServing(pulumi.ComponentResource):
                 opts=child,
             )
 
+        # One metrics adapter per cluster serves every pool's autoscaler (the typed model servers only).
+        metrics_adapter: CustomMetricsAdapter | None = None
+        if sv.autoscaling.enabled and args.gcp is not None and v.router_chart is not None:
+            metrics_adapter = CustomMetricsAdapter(
+                "metrics-adapter", MetricsAdapterArgs(ADAPTER, args.gcp.project), opts=child
+            )
+
         self.model_services: list[ModelService | ModelServer] = []
         self.pools: list[InferencePool | Router] = []
         gpu = args.batch_limits is not None
@@ -157,7 +167,19 @@ class LlmdServing(pulumi.ComponentResource):
                 if self.weights is not None:
                     pods["weights"] = self.weights.paths[m.slug]
                     pods["weights_ready"] = self.weights.ready[m.slug]
-                server = ModelServer(f"model-{m.slug}", ModelServerArgs(**pods), opts=after_token)
+                autoscaled = metrics_adapter is not None and m.replicas > 0
+                server = ModelServer(
+                    f"model-{m.slug}", ModelServerArgs(**pods, autoscaled=autoscaled), opts=after_token
+                )
+                if autoscaled:
+                    assert metrics_adapter is not None
+                    ReplicaAutoscaler(
+                        f"autoscaler-{m.slug}",
+                        autoscaler_args(sv.autoscaling, ns.name, deployment_name(m), m.replicas, args.batch_limits),
+                        opts=pulumi.ResourceOptions.merge(
+                            child, pulumi.ResourceOptions(depends_on=[server, metrics_adapter])
+                        ),
+                    )
                 router = Router(
                     f"pool-{m.slug}",
                     RouterArgs(

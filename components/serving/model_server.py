@@ -62,6 +62,8 @@ class ModelServerArgs:
     # waits for: the copy Job's completion and the pods' read access.
     weights: GcsModelPath | None = None
     weights_ready: Sequence[pulumi.Resource] = ()
+    # An autoscaler owns the replica count (autoscaler.py): the Deployment then leaves it unset.
+    autoscaled: bool = False
 
 
 def _probe(path: str, **timing: int) -> dict[str, Any]:
@@ -145,7 +147,9 @@ class ModelServer(pulumi.ComponentResource):
             "annotations": {"pulumi.com/timeoutSeconds": "1800"},
         }
         spec: Any = {
-            "replicas": m.replicas,
+            # With an autoscaler the Deployment sets no count: a set one would be reapplied on every update and
+            # undo the autoscaler (a new Deployment starts at one replica, the autoscaler's minimum or below it).
+            **({} if args.autoscaled else {"replicas": m.replicas}),
             "selector": {"matchLabels": self.labels},
             "template": {"metadata": {"labels": labels}, "spec": pod_spec(args)},
         }

@@ -1,6 +1,7 @@
 """The serving layer's config: schema (its keys), rules, resolve (the served models and serving settings)."""
 
 from config.layers import Layer
+from config.serving.autoscaling import AutoscalingSettings, autoscaling
 from config.serving.resolve import (
     ExistingClusterSettings,
     ServedModel,
@@ -25,6 +26,7 @@ from config.serving.schema import (
     BACKEND_TIMEOUT_WHY,
     HF_TOKEN,
     K8S_LABEL,
+    AutoscalingSection,
     ExistingClusterSection,
     ExtraModelSection,
     GatewaySection,
@@ -43,6 +45,7 @@ RULES = (
     hf_token_for_gated_models,
     existing_cluster_context,
     weights,
+    autoscaling,
 )
 SERVING = Layer(name="serving", keys=(ServingKeys,), rules=RULES)
 
@@ -76,4 +79,7 @@ __all__ = [
     "WeightsSettings",
     "bucket_name_problem",
     "weights",
+    "AutoscalingSection",
+    "AutoscalingSettings",
+    "autoscaling",
 ]

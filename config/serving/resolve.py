@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from config.context import Context, gpu_memory_utilization, max_model_len
 from config.platform.schema import ModelSection
 from config.section import NS
+from config.serving.autoscaling import AutoscalingSettings, resolve_autoscaling
 from config.serving.rules import _extra_models, _provider, chosen_version_set, model_slug
 from config.serving.schema import HF_TOKEN, ExistingClusterSection, GatewaySection, SchedulerSection
 from config.serving.weights import WeightsSettings, resolve_weights
@@ -58,6 +59,7 @@ class ServingSettings:
     extra_models: tuple[ServedModel, ...]
     existing_cluster: ExistingClusterSettings | None
     weights: WeightsSettings
+    autoscaling: AutoscalingSettings
     # The Hugging Face token as a secret Output, set by settings_from_pulumi when hfToken is set (None offline).
     hf_token: pulumi.Output[str] | None = field(default=None, repr=False, compare=False)
 
@@ -107,4 +109,5 @@ def resolve(ctx: Context) -> ServingSettings:
         extra_models=tuple(served_model(m, acc) for m in models or []),
         existing_cluster=existing if ctx.existing_cluster else None,
         weights=resolve_weights(ctx),
+        autoscaling=resolve_autoscaling(ctx),
     )

@@ -110,6 +110,39 @@ class WeightsSection(Section):
     )
 
 
+class AutoscalingSection(Section):
+    enabled: bool | None = Field(
+        default=None,
+        description="Scale each model pool's replicas on its vLLM metric with a HorizontalPodAutoscaler (the GPU "
+        "nodes follow the pods); a pool's replicas is then its maximum. Unset: on with the GKE platform and "
+        "versionSet v0.9.0, off otherwise.",
+    )
+    metric: Literal["queue-size", "batch-size"] = Field(
+        default="queue-size",
+        description="What the autoscaler keeps at the target per pod: queue-size (vllm:num_requests_waiting, for "
+        "throughput and cost) or batch-size (vllm:num_requests_running, for latency), per Google's inference "
+        "autoscaling guidance.",
+    )
+    target: float | None = Field(
+        default=None,
+        gt=0,
+        description="The per-pod average to keep; unset: 3 for queue-size, 80% of vLLM's max-num-seqs for "
+        "batch-size (stacks/autoscaling.py).",
+    )
+    min_replicas: int = Field(
+        default=1,
+        ge=0,
+        description="The fewest replicas of each pool (at least 1: a vLLM metric has no series with no pod, so "
+        "nothing could scale a pool back from zero).",
+    )
+    scale_down_window_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=3600,
+        description="How long the load must stay low before a replica is removed (scale-up is immediate).",
+    )
+
+
 HF_TOKEN = "hfToken"
 
 
@@ -144,6 +177,9 @@ class ServingKeys(Keys):
     )
     weights: WeightsSection = Field(
         default_factory=WeightsSection, description="Where the model servers' weights come from."
+    )
+    autoscaling: AutoscalingSection = Field(
+        default_factory=AutoscalingSection, description="Model-server replicas that follow the load."
     )
 
 

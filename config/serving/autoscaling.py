@@ -1,0 +1,98 @@
+"""`llmd:autoscaling`: model-server replicas that follow the load, its rule and its resolved setting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from config.context import Context, known
+from config.errors import Problem
+from config.section import NS
+from config.serving.rules import _extra_models, chosen_version_set
+from config.serving.schema import AutoscalingSection
+from stacks.autoscaling import METRICS, SCALE_TO_ZERO_SOURCE
+
+KEY = f"{NS}:autoscaling"
+
+
+@dataclass(frozen=True)
+class AutoscalingSettings:
+    enabled: bool
+    metric: str  # a key of stacks.autoscaling.METRICS
+    target: float | None  # None: the metric's default (for batch-size, from the pool's max-num-seqs)
+    min_replicas: int
+    scale_down_window_s: int
+
+
+def _available(ctx: Context) -> tuple[bool, str, str]:
+    """Whether this stack can autoscale its model servers, and if not why and the fix."""
+    if ctx.existing_cluster:
+        return (
+            False,
+            "an existing cluster gets no GCP resources, and the metrics adapter the autoscaler reads through needs "
+            "Cloud Monitoring access granted in GCP",
+            f"set {KEY}.enabled to false (or remove it) and size replicas, or scale with the cluster's own tools",
+        )
+    versions = chosen_version_set(ctx)
+    if versions.router_chart is None:
+        return (
+            False,
+            f"version set {versions.name}'s model servers are the modelservice chart's, which sets their replica "
+            "count on every update and would undo the autoscaler",
+            f"set {NS}:versionSet to v0.9.0, or {KEY}.enabled to false",
+        )
+    return True, "", ""
+
+
+def _pool_replicas(ctx: Context) -> list[tuple[str, int]]:
+    """(key, replicas) of every pool whose replicas are known."""
+    models, _ = _extra_models(ctx)
+    found = [(f"{NS}:model.replicas", known(ctx.model, "replicas"))]
+    found += [(f"{NS}:extraModels[{i}].replicas", known(m, "replicas")) for i, m in enumerate(models or [])]
+    return [(key, value) for key, value in found if isinstance(value, int)]
+
+
+def autoscaling(ctx: Context) -> Iterator[Problem]:
+    section = ctx.section("autoscaling", AutoscalingSection)
+    if section is None:
+        return
+    enabled = known(section, "enabled")
+    available, why, fix = _available(ctx)
+    if enabled is True and not available:
+        yield Problem(f"{KEY}.enabled", enabled, why, fix)
+    if not (available and enabled is not False):
+        return
+    minimum = known(section, "min_replicas")
+    if minimum == 0:
+        yield Problem(
+            f"{KEY}.minReplicas",
+            minimum,
+            "a vLLM metric has no series while no pod runs, so the autoscaler could never scale the pool back up "
+            f"(an HPA scales to zero only on Object or External metrics, {SCALE_TO_ZERO_SOURCE})",
+            "set minReplicas to 1 or more; to stop a pool's GPU cost, set its replicas to 0",
+        )
+        return
+    if not isinstance(minimum, int):
+        return
+    for key, replicas in _pool_replicas(ctx):
+        if 0 < replicas < minimum:
+            yield Problem(
+                key,
+                replicas,
+                f"with autoscaling a pool's replicas is its maximum, and {KEY}.minReplicas is {minimum}",
+                f"set replicas to at least {minimum}, or lower {KEY}.minReplicas",
+            )
+
+
+def resolve_autoscaling(ctx: Context) -> AutoscalingSettings:
+    section = ctx.section("autoscaling", AutoscalingSection)
+    assert section is not None
+    available, _, _ = _available(ctx)
+    assert section.metric in METRICS
+    return AutoscalingSettings(
+        enabled=available if section.enabled is None else section.enabled,
+        metric=section.metric,
+        target=section.target,
+        min_replicas=section.min_replicas,
+        scale_down_window_s=section.scale_down_window_seconds,
+    )

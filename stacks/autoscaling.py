@@ -1,0 +1,106 @@
+"""How model-server replicas follow the load on GKE: the metric, its target and the autoscaler's pace.
+
+GKE's HorizontalPodAutoscaler reads Managed Prometheus series through the Custom Metrics Stackdriver Adapter,
+which exposes a GMP series as the Pods metric `prometheus.googleapis.com|<series>|<kind>`. Google's inference
+autoscaling guidance scales LLM servers on the server's queue size (throughput and cost) or its batch size
+(latency), never on CPU or GPU utilisation. Read 2026-12-01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+READ_ON = "2026-12-01"
+GOOGLE_GUIDANCE = "cloud.google.com/kubernetes-engine/docs/best-practices/machine-learning/inference/autoscaling"
+K8S_HPA_DOCS = "kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale (Algorithm details; Support for "
+"configurable scaling behavior; Migrating Deployments and StatefulSets to horizontal autoscaling)"
+
+
+@dataclass(frozen=True)
+class ScalingMetric:
+    """A vLLM gauge the autoscaler may target, averaged over the pool's pods."""
+
+    name: str  # the config value of llmd:autoscaling.metric
+    series: str  # the vLLM series (stacks/metrics.py names it for every version set)
+    default_target: float | None  # None: derived from the pool's batch limit (see `batch_target`)
+    guidance: str
+
+    @property
+    def hpa_metric(self) -> str:
+        """The adapter's name for the GMP series: prometheus.googleapis.com|<series>|<kind>."""
+        return f"prometheus.googleapis.com|{self.series}|gauge"
+
+
+METRICS: dict[str, ScalingMetric] = {
+    m.name: m
+    for m in (
+        ScalingMetric(
+            "queue-size",
+            "vllm:num_requests_waiting",
+            3.0,
+            "queue size: 'start with a value between 3-5' and raise it until requests reach the latency you want "
+            f"({GOOGLE_GUIDANCE})",
+        ),
+        # vLLM's batch is its running requests: one gauge serves both names of the guidance.
+        ScalingMetric(
+            "batch-size",
+            "vllm:num_requests_running",
+            None,
+            "batch size: 'slightly beneath' the observed maximum batch, lowered until latency is acceptable "
+            f"({GOOGLE_GUIDANCE})",
+        ),
+    )
+}
+DEFAULT_METRIC = "queue-size"
+# With no observed peak yet, "slightly beneath the maximum" starts at this share of vLLM's max_num_seqs.
+BATCH_TARGET_SHARE = 0.8
+
+
+def batch_target(max_num_seqs: int) -> float:
+    return float(max(1, int(max_num_seqs * BATCH_TARGET_SHARE)))
+
+
+# Kubernetes' own behaviour defaults, which Google's guidance keeps (scale down after 5 min, up at once), with
+# Google's reference manifests' 100 %/15 s policies (GoogleCloudPlatform/accelerated-platforms
+# vllm-runai/base/hpa.yaml at 057896c; llm-d guides/workload-autoscaling keda-epp uses the same).
+SCALE_UP_WINDOW_S = 0
+SCALE_DOWN_WINDOW_S = 300
+POLICY_PERIOD_S = 15
+POLICY_PERCENT = 100
+# The HPA acts only when current/target leaves [1 - t, 1 + t] (kube-controller-manager
+# --horizontal-pod-autoscaler-tolerance, default 0.1; GKE does not change it).
+TOLERANCE = 0.1
+
+
+@dataclass(frozen=True)
+class MetricsAdapter:
+    """The Custom Metrics Stackdriver Adapter manifest (namespace, service account, Deployment, APIServices)."""
+
+    version: str
+    manifest_url: str
+    namespace: str
+    service_account: str
+    # Read-only access to Cloud Monitoring through Workload Identity: the adapter only reads series.
+    roles: tuple[str, ...]
+    source: str
+    # The image the manifest at the tag pins (read at the repository's HEAD, which is that tag).
+    image: str
+
+
+ADAPTER = MetricsAdapter(
+    version="cm-sd-adapter-v0.16.9",
+    manifest_url="https://raw.githubusercontent.com/GoogleCloudPlatform/k8s-stackdriver/cm-sd-adapter-v0.16.9/"
+    "custom-metrics-stackdriver-adapter/deploy/production/adapter_new_resource_model.yaml",
+    namespace="custom-metrics",
+    service_account="custom-metrics-stackdriver-adapter",
+    roles=("roles/monitoring.viewer",),
+    source="GoogleCloudPlatform/k8s-stackdriver custom-metrics-stackdriver-adapter/deploy/production/"
+    "adapter_new_resource_model.yaml (tag list and HEAD af49d863); cloud.google.com/kubernetes-engine/docs/"
+    "tutorials/autoscaling-metrics (the adapter's KSA needs roles/monitoring.viewer through Workload Identity)",
+    image="gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.16.9-gke.0",
+)
+
+# Why the autoscaler's minimum is at least 1: an HPA scales to zero only with the HPAScaleToZero gate (beta and on
+# by default from Kubernetes 1.37, GKE availability unverified) and only on Object or External metrics; a Pods
+# metric of vLLM has no series once no pod runs, so nothing could ever scale the pool back up.
+SCALE_TO_ZERO_SOURCE = "kubernetes.io/blog/2026/09/02/kubernetes-v1-37-hpa-scale-to-zero-beta/"
