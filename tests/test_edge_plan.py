@@ -12,6 +12,7 @@ from config.edge import DEFAULT_BACKEND_TIMEOUT
 from plan.runner import SECRET_PLACEHOLDER, load_config_file, run_plan, stack_file
 from policy.rules import Resource, public_routes_have_iap
 from stacks.alerts import rules
+from stacks.frontend import DEFAULT_REPLICAS
 from tests.planview import GKE_STACKS, K8S_PROVIDER, STACKS, of_type, one
 
 EDGE = "llmd:edge:PublicEdge"
@@ -76,7 +77,7 @@ def custom() -> dict[str, Any]:
         "llmd:edge": {"endpointsName": "chat", "randomSuffix": False, "backendTimeoutSeconds": 7200},
         # The internal gateway must let a request run at least as long as the chat waits for it.
         "llmd:gateway": {"timeoutSeconds": 7200},
-        "llmd:frontend": {"image": "us-docker.pkg.dev/acme/chat/app:1.2.3", "replicas": 3, "queueConcurrency": 64},
+        "llmd:frontend": {"image": "us-docker.pkg.dev/acme/chat/app:1.2.3", "replicas": 6, "queueConcurrency": 64},
         "llmd:alerts": {
             "notificationChannels": ["projects/acme-prod/notificationChannels/42"],
             "ttftP95SloSeconds": 1.5,
@@ -222,7 +223,7 @@ def test_frontend_deployment_is_hardened_and_points_at_the_internal_gateway(plan
     assert env["GATEWAY_URL"] == f"http://{plans[stack]['outputs']['internalGatewayAddress']}"
     assert env["DEFAULT_MODEL"] == plans[stack]["outputs"]["servedModel"]
     assert env["REQUEST_TIMEOUT_SECONDS"] == str(one(doc, BACKEND_POLICY)["inputs"]["spec"]["default"]["timeoutSec"])
-    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["replicas"] == DEFAULT_REPLICAS == 3
     assert deployment["metadata"]["namespace"] == plans[stack]["outputs"]["llmdNamespace"]
     # The health check of the load balancer uses the same path.
     health = one(doc, HEALTH_CHECK)["inputs"]["spec"]
@@ -330,7 +331,7 @@ def test_custom_members_token_creators_image_name_and_channels(custom):
     deployment = one(custom, DEPLOYMENT)["inputs"]
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     assert container["image"] == "us-docker.pkg.dev/acme/chat/app:1.2.3"
-    assert deployment["spec"]["replicas"] == 3
+    assert deployment["spec"]["replicas"] == 6
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["QUEUE_CONCURRENCY"] == "64" and env["REQUEST_TIMEOUT_SECONDS"] == "7200"
     # A fixed Endpoints name: no random suffix.

@@ -714,8 +714,8 @@ CASES: list[Case] = [
         "frontend-replicas",
         ("frontend.replicas",),
         L4,
-        {"llmd:frontend": {"replicas": 3}},
-        _check(lambda d: frontend(d)["replicas"] == 3),
+        {"llmd:frontend": {"replicas": 5}},
+        _check(lambda d: frontend(d)["replicas"] == 5),
     ),
     Case(
         "queue-concurrency",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from config.section import NS, SECRET, Keys, Section
+from stacks.frontend import DEFAULT_REPLICAS
 from stacks.limits import MAX_BACKEND_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -73,7 +74,12 @@ class FrontendSection(Section):
     image: str | None = Field(
         default=None, description="A prebuilt chat frontend image; unset: built from frontend/ by Cloud Build."
     )
-    replicas: int = Field(default=1, ge=1, le=50, description="Frontend pods.")
+    replicas: int = Field(
+        default=DEFAULT_REPLICAS,
+        ge=1,
+        le=50,
+        description="Frontend pods: the default holds 500 concurrent chats with one pod to spare (stacks/frontend.py).",
+    )
     queue_concurrency: int | None = Field(
         default=None, ge=1, description="Chats each pod streams at once; unset: the frontend's own default."
     )
