@@ -153,6 +153,15 @@ class DirectChat:
     def has_room(self) -> bool:
         return not self.max_waiting or self.waiting < self.max_waiting
 
+    async def admitted(self, receive: Receive, send: Send) -> list[Any] | None:
+        """The request's inputs if it is well formed and the queue has room; otherwise answers (422 or 503) and
+        returns None."""
+        args = await self.inputs(receive, send)
+        if args is not None and not self.has_room():
+            await respond_json(send, 503, {"detail": "Queue is full."})
+            return None
+        return args
+
     async def answer(self, args: list[Any], job: Job | None = None) -> str:
         """Run the chat within the concurrency limit; with ``job``, publish each growing answer."""
         self.waiting += 1
@@ -171,11 +180,8 @@ class DirectChat:
             self.slots.release()
 
     async def start(self, receive: Receive, send: Send) -> None:
-        args = await self.inputs(receive, send)
+        args = await self.admitted(receive, send)
         if args is None:
-            return
-        if not self.has_room():
-            await respond_json(send, 503, {"detail": "Queue is full."})
             return
         event_id = uuid.uuid4().hex
         job = Job()
@@ -262,11 +268,8 @@ class DirectChat:
                 job.task.cancel()
 
     async def whole(self, receive: Receive, send: Send) -> None:
-        args = await self.inputs(receive, send)
+        args = await self.admitted(receive, send)
         if args is None:
-            return
-        if not self.has_room():
-            await respond_json(send, 503, {"detail": "Queue is full."})
             return
         start = time.monotonic()
         chat = asyncio.ensure_future(self.answer(args))
