@@ -83,7 +83,7 @@ class MetricsAdapter:
     # Read-only access to Cloud Monitoring through Workload Identity: the adapter only reads series.
     roles: tuple[str, ...]
     source: str
-    # The image the manifest at the tag pins (read at the repository's HEAD, which is that tag).
+    # The image the manifest at the tag pins (its imagePullPolicy is Always).
     image: str
 
 
@@ -95,9 +95,11 @@ ADAPTER = MetricsAdapter(
     service_account="custom-metrics-stackdriver-adapter",
     roles=("roles/monitoring.viewer",),
     source="GoogleCloudPlatform/k8s-stackdriver custom-metrics-stackdriver-adapter/deploy/production/"
-    "adapter_new_resource_model.yaml (tag list and HEAD af49d863); cloud.google.com/kubernetes-engine/docs/"
+    "adapter_new_resource_model.yaml at tag cm-sd-adapter-v0.16.9 (f32cd9c7); cloud.google.com/kubernetes-engine/docs/"
     "tutorials/autoscaling-metrics (the adapter's KSA needs roles/monitoring.viewer through Workload Identity)",
-    image="gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.16.9-gke.0",
+    # At tag cm-sd-adapter-v0.16.9 (f32cd9c7) the manifest still pins v0.16.7-gke.0; v0.16.9-gke.0 came later
+    # (af49d863).
+    image="gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.16.7-gke.0",
 )
 
 # Why the autoscaler's minimum is at least 1: an HPA scales to zero only with the HPAScaleToZero gate (beta and on

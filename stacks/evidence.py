@@ -340,8 +340,8 @@ FACTS: tuple[Fact, ...] = (
         "collects it, with monitoring.viewer for its Workload Identity principal (Google's reference also grants "
         "monitoring.metricWriter, which reading should not need).",
         "cloud.google.com/kubernetes-engine/docs/tutorials/autoscaling-metrics; GoogleCloudPlatform/k8s-stackdriver "
-        "adapter_new_resource_model.yaml (HEAD af49d863); accelerated-platforms custom_metrics_adapter iam.tf "
-        "(9320f3b)",
+        "adapter_new_resource_model.yaml (tag cm-sd-adapter-v0.16.9, f32cd9c7); accelerated-platforms "
+        "custom_metrics_adapter iam.tf (9320f3b)",
         "2026-12-01",
         False,
         "`kubectl get hpa -n llm-d` shows <unknown> for the metric, or the adapter logs 403 from Cloud Monitoring",

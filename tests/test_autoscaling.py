@@ -53,6 +53,8 @@ def test_every_pool_on_gke_scales_between_one_and_its_replicas_on_the_queue(plan
         assert spec["behavior"]["scaleUp"]["stabilizationWindowSeconds"] == 0
         # The HPA owns the count: a replicas field in the Deployment would reset it on every update.
         assert "replicas" not in servers[name].resource["inputs"]["spec"]
+        # Turning the autoscaler off later sets replicas again over the HPA's ownership: forced, not a conflict.
+        assert servers[name].resource["inputs"]["metadata"]["annotations"]["pulumi.com/patchForce"] == "true"
 
 
 @pytest.mark.parametrize("stack", GKE_STACKS)

@@ -144,7 +144,10 @@ class ModelServer(pulumi.ComponentResource):
             "namespace": args.namespace,
             "labels": labels,
             # Wait for the replicas to serve: a fresh GPU node, image pull and model download take a while.
-            "annotations": {"pulumi.com/timeoutSeconds": "1800"},
+            # Once an HPA has scaled the Deployment, kube-controller-manager owns spec.replicas; turning the
+            # autoscaler off (or parking the pool at 0) sets replicas again, which a server-side apply refuses as
+            # a field conflict unless forced (pulumi-kubernetes provider/pkg/await/await.go patchForce).
+            "annotations": {"pulumi.com/timeoutSeconds": "1800", "pulumi.com/patchForce": "true"},
         }
         spec: Any = {
             # With an autoscaler the Deployment sets no count: a set one would be reapplied on every update and

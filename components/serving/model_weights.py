@@ -51,7 +51,6 @@ SYSTEM_POOL_SELECTOR = {"llm-d.ai/pool": "system"}
 JOB_DEADLINE_S = 4 * 3600
 JOB_AWAIT_S = JOB_DEADLINE_S + 600
 JOB_BACKOFF_LIMIT = 3  # retries, e.g. while a fresh IAM grant propagates
-JOB_TTL_S = 7 * 24 * 3600  # finished Jobs (and their logs) are kept a week
 WORK_DIR = "/work"
 WORK_VOLUME_GIB = 60  # one file at a time (shards are at most ~10 GiB), Hugging Face's Xet cache and the library
 
@@ -178,7 +177,6 @@ def copy_job_spec(
     return {
         "backoffLimit": JOB_BACKOFF_LIMIT,
         "activeDeadlineSeconds": JOB_DEADLINE_S,
-        "ttlSecondsAfterFinished": JOB_TTL_S,
         "template": {
             "metadata": {"labels": labels},
             "spec": {
