@@ -137,14 +137,13 @@ def test_autoscaling_refusals_name_the_key_and_the_fix(stack, config, key, fix):
 # ------------------------------------------------------------------------- the rule, fed by the simulator
 
 
-def _l4_hpa_spec() -> dict[str, Any]:
-    doc = run_plan("nvidia-l4", load_config_file(stack_file("nvidia-l4"))).document()
-    [hpa] = hpas(doc)
+def _l4_hpa_spec(plans: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    [hpa] = hpas(plans["nvidia-l4"])
     return dict(hpa["inputs"]["spec"])
 
 
-def test_the_rule_scales_up_at_once_and_down_only_after_the_window():
-    model = HpaModel(_l4_hpa_spec())
+def test_the_rule_scales_up_at_once_and_down_only_after_the_window(plans):
+    model = HpaModel(_l4_hpa_spec(plans))
     assert (model.series, model.target) == ("vllm:num_requests_waiting", 3.0)
     up = model.decide(0, 1, [9.0])
     assert (up.recommendation, up.replicas) == (2, 2)  # ceil(9/3) = 3, capped by maxReplicas 2
@@ -162,8 +161,8 @@ def _hold_requests(url: str, count: int) -> list[threading.Thread]:
     return threads
 
 
-def test_the_simulators_queue_under_load_is_the_rules_input_and_drives_its_decision():
-    model = HpaModel(_l4_hpa_spec())
+def test_the_simulators_queue_under_load_is_the_rules_input_and_drives_its_decision(plans):
+    model = HpaModel(_l4_hpa_spec(plans))
     # One request runs at a time; the rest wait in vLLM's queue, as on a saturated replica.
     config = SimulatorConfig(models=(MODEL,), ttft_ms=300, itl_ms=30, output_tokens=20, max_running=1)
     with running_simulator(config) as url:
