@@ -199,6 +199,19 @@ def estimate_time(registrations: list[Registration]) -> Timing:
     )
 
 
+def cold_start_minutes(settings: Settings) -> float:
+    """How long a request waits for a pool that scaled to zero (stacks/durations.py)."""
+    weights = settings.serving.weights
+    source = "gcs" if weights is not None and weights.from_gcs else "huggingface"
+    return round(
+        durations.COLD_START_NODE_MINUTES
+        + durations.COLD_START_IMAGE_MINUTES
+        + durations.COLD_START_WEIGHTS_MINUTES[source]
+        + durations.COLD_START_VLLM_MINUTES,
+        1,
+    )
+
+
 def estimates(registrations: list[Registration], settings: Settings) -> dict[str, Any]:
     cost = estimate_cost(registrations, settings)
     timing = estimate_time(registrations)
@@ -219,4 +232,18 @@ def estimates(registrations: list[Registration], settings: Settings) -> dict[str
         "timeToReadyMinutes": timing.ready_minutes,
         "sequentialMinutes": timing.sequential_minutes,
         "criticalPath": timing.critical_path,
+        **_scale_to_zero(settings),
+    }
+
+
+def _scale_to_zero(settings: Settings) -> dict[str, Any]:
+    scaling = settings.serving.autoscaling
+    if not scaling.to_zero:
+        return {}
+    return {
+        "scaleToZero": {
+            "idleSeconds": scaling.idle_s,
+            "coldStartSeconds": scaling.cold_start_s,
+            "coldStartMinutesEstimate": cold_start_minutes(settings),
+        }
     }

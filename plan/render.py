@@ -27,6 +27,15 @@ def table(plan: Plan) -> str:
             f"{e['idleReplicas']} replica(s), ${e['parkedCostPerHourUsd']:.2f}/hour "
             f"(${e['parkedCostPerMonthUsd']}/month) with the model pool at replicas 0; {e['pricesRegion']} list "
             f"prices as of {e['pricesAsOf']}",
+        ]
+        zero = e.get("scaleToZero")
+        if zero:
+            lines.append(
+                f"scale to zero: a pool idle for {zero['idleSeconds']} s stops its GPU nodes; the next request waits "
+                f"for a cold start of about {zero['coldStartMinutesEstimate']} min (a GPU node, the image, the "
+                f"weights, vLLM's start), for at most {zero['coldStartSeconds']} s"
+            )
+        lines += [
             f"estimated time to ready: {e['timeToReadyMinutes']} min (the same steps one by one: "
             f"{e['sequentialMinutes']} min); critical path:",
         ]

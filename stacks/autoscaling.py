@@ -106,3 +106,55 @@ ADAPTER = MetricsAdapter(
 # by default from Kubernetes 1.37, GKE availability unverified) and only on Object or External metrics; a Pods
 # metric of vLLM has no series once no pod runs, so nothing could ever scale the pool back up.
 SCALE_TO_ZERO_SOURCE = "kubernetes.io/blog/2026/09/02/kubernetes-v1-37-hpa-scale-to-zero-beta/"
+
+
+# Scale to zero (llmd:autoscaling.minReplicas 0). An HPA cannot leave or reach zero on a vLLM gauge, so the pools
+# then scale through KEDA, as llm-d's own guide does (guides/workload-autoscaling/keda-epp-queue): KEDA moves a pool
+# between 0 and 1 itself, with no Kubernetes feature gate, and hands 1..N to the HPA it generates.
+@dataclass(frozen=True)
+class Keda:
+    chart: str
+    repository: str
+    version: str
+    namespace: str
+    operator_service_account: str  # the operator evaluates the triggers, so it is the identity that reads metrics
+    roles: tuple[str, ...]
+    source: str
+
+
+KEDA = Keda(
+    chart="keda",
+    repository="https://kedacore.github.io/charts",
+    version="2.20.2",
+    namespace="keda",
+    operator_service_account="keda-operator",
+    roles=("roles/monitoring.viewer",),
+    source="kedacore/charts keda/Chart.yaml at 1444d00d (version and appVersion 2.20.2), keda/values.yaml "
+    "(serviceAccount.operator.name keda-operator, crds.install true); kedacore/keda v2.20.2 "
+    "pkg/scalers/prometheus_scaler.go and pkg/scalers/gcp/gcp_common.go (podIdentity provider gcp: Google's default "
+    "credentials with the monitoring.read scope), apis/keda/v1alpha1/scaledobject_types.go "
+    "(restoreToOriginalReplicaCount)",
+)
+
+# Managed Prometheus answers PromQL at this base (the scaler appends /api/v1/query), for the project's series of
+# every cluster: each query therefore names this stack's cluster and namespace.
+GMP_QUERY_URL = "https://monitoring.googleapis.com/v1/projects/{project}/location/global/prometheus"
+GMP_QUERY_SOURCE = "cloud.google.com/stackdriver/docs/managed-prometheus/query-api-ui; kedacore/keda-docs #1153"
+
+# The router's flow-control queue: with the flowControl gate on, an EPP whose pool has no endpoints holds incoming
+# requests ("a scale-from-zero waiting room") for up to defaultRequestTTL, then answers 503 with the header below.
+# The queue exists with no model pod, so it is what wakes a pool at zero. llm-d/llm-d-router v0.10.0:
+# pkg/epp/flowcontrol/config.go (gate "flowControl", off by default: cmd/epp/runner/runner.go),
+# apix/config/v1alpha1/endpointpickerconfig_types.go (flowControl.defaultRequestTTL, default 60s),
+# pkg/epp/flowcontrol/controller/internal/processor.go, pkg/epp/requestcontrol/admission.go, pkg/common/error/error.go.
+FLOW_CONTROL_GATE = "flowControl"
+FLOW_CONTROL_QUEUE_SERIES = "llm_d_epp_flow_control_queue_size"  # labelled inference_pool
+FLOW_CONTROL_SOURCE = "llm-d/llm-d-router v0.10.0 pkg/epp/flowcontrol, pkg/epp/requestcontrol/admission.go"
+DROPPED_REASON_HEADER = "x-llm-d-request-dropped-reason"
+# A pool is busy while any request runs or waits; the queue trigger also adds a replica per waiting request, as in
+# llm-d's guide (threshold 1).
+FLOW_CONTROL_QUEUE_TARGET = 1.0
+# How often KEDA reads the triggers (its default; llm-d's guide uses the same 15 s).
+KEDA_POLLING_S = 15
+DEFAULT_IDLE_S = 900
+DEFAULT_COLD_START_S = 900

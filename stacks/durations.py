@@ -43,3 +43,12 @@ MINUTES_BY_TYPE_PREFIX: dict[str, float] = {
     "docker-build:": 6.0,
     "command:local:Command": 6.0,
 }
+
+# A pool that scaled to zero, from its first request to its first token: a GPU node added by the cluster autoscaler
+# (as long as a new node pool's node), then the image, the weights and vLLM's start-up. Weights streamed from Cloud
+# Storage take seconds to a minute (Google's reference: about 20 s for 59 GiB on H100); from Hugging Face, minutes.
+# An estimate: listed as unverified (stacks/evidence.py cold-start-minutes).
+COLD_START_NODE_MINUTES = MINUTES_BY_TYPE["gcp:container/nodePool:NodePool"]
+COLD_START_IMAGE_MINUTES = 2.0
+COLD_START_WEIGHTS_MINUTES = {"gcs": 1.0, "huggingface": 5.0}
+COLD_START_VLLM_MINUTES = 1.5

@@ -358,11 +358,48 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "hpa-scale-to-zero-gke",
-        "GKE clusters do not offer HPA scale to zero on Pods metrics (HPAScaleToZero is beta from Kubernetes 1.37 "
-        "and only for Object or External metrics), so minReplicas 0 is refused.",
-        "kubernetes.io/blog/2026/09/02/kubernetes-v1-37-hpa-scale-to-zero-beta/; GKE availability not found",
+        "An HPA alone cannot take a pool to zero and back on GKE (HPAScaleToZero is beta from Kubernetes 1.37 and "
+        "only for Object or External metrics, and a vLLM gauge vanishes with the last pod), so minReplicas 0 "
+        "scales through KEDA, which moves 0 <-> 1 itself.",
+        "kubernetes.io/blog/2026/09/02/kubernetes-v1-37-hpa-scale-to-zero-beta/; llm-d guides/workload-autoscaling "
+        "keda-epp-queue/README.md (Optional: Scale to Zero); GKE availability of the gate not found",
         "2026-12-01",
         False,
-        "none: the program refuses minReplicas 0; a GKE release enabling it would allow a later design",
+        "none for KEDA; a GKE release enabling the gate would allow the plain HPA a later design",
+    ),
+    Fact(
+        "keda-gmp-workload-identity",
+        "KEDA's operator (namespace keda, service account keda-operator) reads Managed Prometheus's PromQL API "
+        "with its pod's Google credentials (TriggerAuthentication podIdentity gcp) once that principal holds "
+        "roles/monitoring.viewer, with no Google service account or key.",
+        "kedacore/keda v2.20.2 pkg/scalers/gcp/gcp_common.go (google.DefaultTokenSource, monitoring.read scope); "
+        "cloud.google.com/kubernetes-engine/docs/concepts/workload-identity (principal:// grants)",
+        "2026-12-01",
+        False,
+        "`kubectl describe scaledobject -n llm-d` shows 403 from monitoring.googleapis.com, and the pool never "
+        "leaves zero",
+    ),
+    Fact(
+        "gke-gateway-holds-queued-request",
+        "GKE's managed internal gateway consults the endpoint picker for a pool with no endpoints and keeps the "
+        "request open while the picker's flow control holds it (up to coldStartSeconds), so the queue is "
+        "visible to KEDA and the request is answered once a replica is Ready.",
+        "llm-d/llm-d-router v0.10.0 pkg/epp/flowcontrol/README.md (scale-from-zero waiting room); GKE "
+        "documentation of its ext_proc timeouts not found",
+        "2026-12-01",
+        False,
+        "a chat to a pool at zero fails at once with 503 or 504 and llm_d_epp_flow_control_queue_size stays 0: "
+        "set llmd:autoscaling.minReplicas back to 1",
+    ),
+    Fact(
+        "cold-start-minutes",
+        "A pool at zero answers its first request after about a node pool node's creation time, plus 2 min for "
+        "the image, 1 min for weights streamed from Cloud Storage (5 from Hugging Face) and 1.5 min for vLLM's "
+        "start (stacks/durations.py).",
+        "estimates; Google's reference measured about 20 s to stream 59 GiB on H100 (accelerated-platforms "
+        "vllm-runai)",
+        "2026-12-01",
+        False,
+        "the plan's coldStartMinutesEstimate against the time from a chat's start notice to its first token",
     ),
 )

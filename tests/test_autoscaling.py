@@ -103,7 +103,6 @@ def test_existing_cluster_and_the_2026_04_set_do_not_autoscale_by_default(plans,
 @pytest.mark.parametrize(
     ("stack", "config", "key", "fix"),
     [
-        ("nvidia-l4", {"llmd:autoscaling": {"minReplicas": 0}}, "llmd:autoscaling.minReplicas", "1 or more"),
         (
             "nvidia-l4",
             {"llmd:versionSet": "2026-04", "llmd:autoscaling": {"enabled": True}},

@@ -47,11 +47,15 @@ class EdgeArgs:
     edge: EdgeSettings
     # The metric family of the serving layer's version set: the dashboard and alerts query its names.
     metrics: str = "2026-04"
+    # Pools that scale to zero: how long the chat waits for one to start (0: they never stop).
+    cold_start_seconds: int = 0
 
 
 def edge_args(s: Settings) -> EdgeArgs:
     metrics = VERSION_SETS[s.serving.version_set].metrics
-    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge, metrics)
+    scaling = s.serving.autoscaling
+    cold_start = scaling.cold_start_s if scaling.to_zero else 0
+    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge, metrics, cold_start)
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ class PublicEdge(pulumi.ComponentResource):
                 image=image,
                 gateway_url=gateway_url,
                 model=args.served_model,
-                request_timeout_seconds=edge.backend_timeout_seconds,
+                # The load balancer's timeout bounds the whole wait: a cold start, then the answer.
+                request_timeout_seconds=edge.backend_timeout_seconds - args.cold_start_seconds,
+                cold_start_seconds=args.cold_start_seconds,
                 replicas=edge.frontend.replicas,
                 queue_concurrency=edge.frontend.queue_concurrency,
                 cpu_request=edge.frontend.cpu_request,

@@ -23,6 +23,8 @@ class FrontendArgs:
     gateway_url: pulumi.Input[str]  # http://<internal gateway address>
     model: str
     request_timeout_seconds: int
+    # How long a model may take to come up from zero replicas; 0: pools never scale to zero.
+    cold_start_seconds: int
     replicas: int
     queue_concurrency: int | None
     cpu_request: str
@@ -44,6 +46,9 @@ def environment(args: FrontendArgs) -> list[dict[str, pulumi.Input[str]]]:
         {"name": "IAP_REQUIRED", "value": "true"},
         {"name": "IAP_AUDIENCE_PREFIX", "value": args.iap_audience_prefix},
     ]
+    if args.cold_start_seconds:
+        # The chat then waits out a pool's start, saying so, instead of failing on the router's 503.
+        env.append({"name": "COLD_START_SECONDS", "value": str(args.cold_start_seconds)})
     if args.queue_concurrency is not None:
         env.append({"name": "QUEUE_CONCURRENCY", "value": str(args.queue_concurrency)})
     return env

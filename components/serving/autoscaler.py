@@ -39,19 +39,23 @@ def autoscaler_args(
 ) -> AutoscalerArgs:
     """One pool's autoscaler: between the minimum and the pool's replicas, on the configured metric."""
     metric = METRICS[settings.metric]
-    target = settings.target or metric.default_target
-    if target is None:
-        # vLLM's own batch limit where the program passes none (CPUs): its small-GPU default.
-        target = batch_target((batch_limits or BATCH_LIMITS["small"])[1])
     return AutoscalerArgs(
         namespace=namespace,
         deployment=deployment,
         metric=metric,
-        target=target,
+        target=settings.target or default_target(metric, batch_limits),
         min_replicas=settings.min_replicas,
         max_replicas=max_replicas,
         scale_down_window_s=settings.scale_down_window_s,
     )
+
+
+def default_target(metric: ScalingMetric, batch_limits: tuple[int, int] | None) -> float:
+    """The metric's own target, or for the batch, a share of the pool's batch limit."""
+    if metric.default_target is not None:
+        return metric.default_target
+    # vLLM's own batch limit where the program passes none (CPUs): its small-GPU default.
+    return batch_target((batch_limits or BATCH_LIMITS["small"])[1])
 
 
 def _quantity(value: float) -> str:

@@ -66,4 +66,5 @@ def serving_args(s: Settings, target: DeploymentTarget) -> LlmdServingArgs:
         weights_bucket_name=dns_label(s.project, s.names.of("weights"), max_len=63),
         # The copy Jobs run on the system pool on GKE; on an existing cluster wherever untainted nodes are.
         weights_node_selector={} if existing is not None else dict(SYSTEM_POOL_SELECTOR),
+        cluster_name=s.names.cluster,
     )

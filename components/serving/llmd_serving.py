@@ -10,7 +10,7 @@ import pulumi
 
 from components.options import child_options
 from components.platform.target import GcpPlatform
-from components.serving.autoscaler import ReplicaAutoscaler, autoscaler_args
+from components.serving.autoscaler import ReplicaAutoscaler, autoscaler_args, default_target
 from components.serving.cluster_crds import ClusterCrds
 from components.serving.hf_token import (
     NO_TOKEN,
@@ -21,15 +21,17 @@ from components.serving.hf_token import (
 )
 from components.serving.inference_pool import InferencePool, InferencePoolArgs
 from components.serving.internal_gateway import GkeAddress, InternalGateway, InternalGatewayArgs, RoutedPool
+from components.serving.keda import KedaArgs, KedaAutoscaling
 from components.serving.llmd_namespace import LlmdNamespace
 from components.serving.metrics_adapter import CustomMetricsAdapter, MetricsAdapterArgs
 from components.serving.model_server import ModelServer, ModelServerArgs, deployment_name
 from components.serving.model_service import ModelService, ModelServiceArgs, PodSize, service_account_name
 from components.serving.model_weights import DOWNLOAD_SERVICE_ACCOUNT, ModelWeights, ModelWeightsArgs
 from components.serving.router import Router, RouterArgs, router_release_name
+from components.serving.scaled_object import ScaledPool, ScaledPoolArgs
 from components.serving.vllm_monitoring import ScrapedPool, ServingMonitoring
 from config.serving import ServedModel, ServingSettings, WeightsSettings
-from stacks.autoscaling import ADAPTER
+from stacks.autoscaling import ADAPTER, KEDA, METRICS
 from stacks.versions import PINNED, VersionSet
 
 
@@ -60,6 +62,7 @@ class LlmdServingArgs:
     weights: WeightsSettings | None = None
     weights_bucket_name: str = ""
     weights_node_selector: dict[str, str] | None = None
+    cluster_name: str = ""  # the GKE cluster's name, as Managed Prometheus labels its series
 
 
 class LlmdServing(pulumi.ComponentResource):
@@ -135,12 +138,19 @@ class LlmdServing(pulumi.ComponentResource):
                 opts=child,
             )
 
-        # One metrics adapter per cluster serves every pool's autoscaler (the typed model servers only).
+        # One autoscaling engine per cluster serves every pool (the typed model servers only): the metrics adapter
+        # for plain HPAs, or KEDA when pools scale to zero.
+        scaling = sv.autoscaling
         metrics_adapter: CustomMetricsAdapter | None = None
-        if sv.autoscaling.enabled and args.gcp is not None and v.router_chart is not None:
-            metrics_adapter = CustomMetricsAdapter(
-                "metrics-adapter", MetricsAdapterArgs(ADAPTER, args.gcp.project), opts=child
-            )
+        keda: KedaAutoscaling | None = None
+        if scaling.enabled and args.gcp is not None and v.router_chart is not None:
+            if scaling.to_zero:
+                keda = KedaAutoscaling("keda", KedaArgs(KEDA, args.gcp.project, ns.name), opts=child)
+            else:
+                metrics_adapter = CustomMetricsAdapter(
+                    "metrics-adapter", MetricsAdapterArgs(ADAPTER, args.gcp.project), opts=child
+                )
+        queue_ttl_s = scaling.cold_start_s if keda is not None else None
 
         self.model_services: list[ModelService | ModelServer] = []
         self.pools: list[InferencePool | Router] = []
@@ -167,28 +177,45 @@ class LlmdServing(pulumi.ComponentResource):
                 if self.weights is not None:
                     pods["weights"] = self.weights.paths[m.slug]
                     pods["weights_ready"] = self.weights.ready[m.slug]
-                autoscaled = metrics_adapter is not None and m.replicas > 0
+                autoscaled = (metrics_adapter is not None or keda is not None) and m.replicas > 0
                 server = ModelServer(
                     f"model-{m.slug}", ModelServerArgs(**pods, autoscaled=autoscaled), opts=after_token
                 )
+                pool_name = router_release_name(m.slug)
                 if autoscaled:
-                    assert metrics_adapter is not None
-                    ReplicaAutoscaler(
-                        f"autoscaler-{m.slug}",
-                        autoscaler_args(sv.autoscaling, ns.name, deployment_name(m), m.replicas, args.batch_limits),
-                        opts=pulumi.ResourceOptions.merge(
-                            child, pulumi.ResourceOptions(depends_on=[server, metrics_adapter])
-                        ),
+                    bounds = autoscaler_args(scaling, ns.name, deployment_name(m), m.replicas, args.batch_limits)
+                    engine: list[pulumi.Resource] = [metrics_adapter] if metrics_adapter is not None else []
+                    after_engine = pulumi.ResourceOptions.merge(
+                        child, pulumi.ResourceOptions(depends_on=[server, *engine, *(keda.ready if keda else [])])
                     )
+                    if keda is not None:
+                        assert args.gcp is not None
+                        ScaledPool(
+                            f"scaled-{m.slug}",
+                            ScaledPoolArgs(
+                                scaling=bounds,
+                                project=args.gcp.project,
+                                cluster=args.cluster_name,
+                                namespace_name=sv.namespace,
+                                model_name=m.name,
+                                inference_pool=pool_name,
+                                idle_s=scaling.idle_s,
+                                running_target=default_target(METRICS["batch-size"], args.batch_limits),
+                            ),
+                            opts=after_engine,
+                        )
+                    else:
+                        ReplicaAutoscaler(f"autoscaler-{m.slug}", bounds, opts=after_engine)
                 router = Router(
                     f"pool-{m.slug}",
                     RouterArgs(
-                        release_name=router_release_name(m.slug),
+                        release_name=pool_name,
                         namespace=ns.name,
                         versions=v,
                         match_labels=server.labels,
                         plugins=sv.plugins,
                         provider="none" if on_gke else "istio",
+                        queue_ttl_s=queue_ttl_s,
                     ),
                     opts=after_kinds,
                 )

@@ -37,6 +37,7 @@ from components.serving.chart_values import (
 )
 from components.serving.inference_pool import picker_config
 from components.serving.model_service import helm_release_args
+from stacks.autoscaling import FLOW_CONTROL_GATE
 from stacks.llmd_v0_9 import CRDS, LABELS
 from stacks.scheduler_plugins import Kind, PluginUse
 from stacks.serving import VLLM_PORT
@@ -59,9 +60,18 @@ def router_release_name(slug: str) -> str:
 ROUTER_PROFILE_KINDS = frozenset({Kind.SCORER, Kind.PICKER, Kind.FILTER})
 
 
-def router_picker_config(plugins: Sequence[PluginUse], versions: VersionSet) -> dict[str, Any]:
-    """The llm-d.ai EndpointPickerConfig of a profile: data producers declared only, the rest in the profile."""
-    return picker_config(plugins, versions.scheduler_version, versions.epp_config_api_version, ROUTER_PROFILE_KINDS)
+def router_picker_config(
+    plugins: Sequence[PluginUse], versions: VersionSet, queue_ttl_s: int | None = None
+) -> dict[str, Any]:
+    """The llm-d.ai EndpointPickerConfig of a profile: data producers declared only, the rest in the profile.
+
+    With `queue_ttl_s` (pools that scale to zero) flow control is on: a request that finds the pool empty waits in
+    the router for up to that long instead of failing at once, and the waiting is what wakes the pool."""
+    config = picker_config(plugins, versions.scheduler_version, versions.epp_config_api_version, ROUTER_PROFILE_KINDS)
+    if queue_ttl_s is not None:
+        config["featureGates"] = [FLOW_CONTROL_GATE]
+        config["flowControl"] = {"defaultRequestTTL": f"{queue_ttl_s}s"}
+    return config
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,12 @@ class RouterArgs:
     match_labels: dict[str, str]
     plugins: Sequence[PluginUse]
     provider: str  # none (GKE) | istio (existing cluster)
+    queue_ttl_s: int | None = None  # pools that scale to zero: how long the router holds a request for a pool
 
 
 def router_values(args: RouterArgs) -> RouterGatewayValues:
     image = args.versions.epp_image
-    config = router_picker_config(args.plugins, args.versions)
+    config = router_picker_config(args.plugins, args.versions, args.queue_ttl_s)
     return RouterGatewayValues(
         router=RouterLib(
             epp=RouterEpp(

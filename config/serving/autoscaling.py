@@ -10,7 +10,7 @@ from config.errors import Problem
 from config.section import NS
 from config.serving.rules import _extra_models, chosen_version_set
 from config.serving.schema import AutoscalingSection
-from stacks.autoscaling import METRICS, SCALE_TO_ZERO_SOURCE
+from stacks.autoscaling import METRICS
 
 KEY = f"{NS}:autoscaling"
 
@@ -22,6 +22,13 @@ class AutoscalingSettings:
     target: float | None  # None: the metric's default (for batch-size, from the pool's max-num-seqs)
     min_replicas: int
     scale_down_window_s: int
+    idle_s: int = 0  # with min_replicas 0: no running or waiting request for this long scales a pool to zero
+    cold_start_s: int = 0  # with min_replicas 0: how long a request may wait for its pool to come up
+
+    @property
+    def to_zero(self) -> bool:
+        """Pools may scale to zero: KEDA scales them, the router queues requests while a pool is empty."""
+        return self.enabled and self.min_replicas == 0
 
 
 def _available(ctx: Context) -> tuple[bool, str, str]:
@@ -64,14 +71,7 @@ def autoscaling(ctx: Context) -> Iterator[Problem]:
         return
     minimum = known(section, "min_replicas")
     if minimum == 0:
-        yield Problem(
-            f"{KEY}.minReplicas",
-            minimum,
-            "a vLLM metric has no series while no pod runs, so the autoscaler could never scale the pool back up "
-            f"(an HPA scales to zero only on Object or External metrics, {SCALE_TO_ZERO_SOURCE})",
-            "set minReplicas to 1 or more; to stop a pool's GPU cost, set its replicas to 0",
-        )
-        return
+        yield from _cold_start_fits(ctx, known(section, "cold_start_seconds"))
     if not isinstance(minimum, int):
         return
     for key, replicas in _pool_replicas(ctx):
@@ -81,6 +81,28 @@ def autoscaling(ctx: Context) -> Iterator[Problem]:
                 replicas,
                 f"with autoscaling a pool's replicas is its maximum, and {KEY}.minReplicas is {minimum}",
                 f"set replicas to at least {minimum}, or lower {KEY}.minReplicas",
+            )
+
+
+def _cold_start_fits(ctx: Context, cold_start: object) -> Iterator[Problem]:
+    """A request that waits for a cold start must still have time to be answered before a load balancer cuts it."""
+    from config.edge import EdgeSection
+    from config.serving.schema import GatewaySection
+
+    if not isinstance(cold_start, int):
+        return
+    limits = (
+        (f"{NS}:gateway.timeoutSeconds", known(ctx.section("gateway", GatewaySection), "timeout_seconds")),
+        (f"{NS}:edge.backendTimeoutSeconds", known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")),
+    )
+    for key, limit in limits:
+        if isinstance(limit, int) and cold_start >= limit:
+            yield Problem(
+                f"{KEY}.coldStartSeconds",
+                cold_start,
+                f"not shorter than {key} ({limit} s): a request that waits for its pool to start would be cut off "
+                "before its answer",
+                f"use coldStartSeconds well below {limit}, or raise {key}",
             )
 
 
@@ -95,4 +117,6 @@ def resolve_autoscaling(ctx: Context) -> AutoscalingSettings:
         target=section.target,
         min_replicas=section.min_replicas,
         scale_down_window_s=section.scale_down_window_seconds,
+        idle_s=section.idle_seconds,
+        cold_start_s=section.cold_start_seconds,
     )

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from config.platform.schema import ModelSection
 from config.section import NS, SECRET, Keys, Section
+from stacks.autoscaling import DEFAULT_COLD_START_S, DEFAULT_IDLE_S
 from stacks.limits import MAX_BACKEND_TIMEOUT_S
 from stacks.scheduler_plugins import PROFILE_NAMES, PROFILES
 from stacks.serving import DEFAULT_BACKEND_TIMEOUT_S, GATEWAY_CLASSES, MIN_BACKEND_TIMEOUT_S, NAMESPACE
@@ -132,8 +133,22 @@ class AutoscalingSection(Section):
     min_replicas: int = Field(
         default=1,
         ge=0,
-        description="The fewest replicas of each pool (at least 1: a vLLM metric has no series with no pod, so "
-        "nothing could scale a pool back from zero).",
+        description="The fewest replicas of each pool. 0 opts in to scale to zero: the pools then scale through "
+        "KEDA, an idle pool (idleSeconds) stops its GPU nodes, and the first request waits for a cold start.",
+    )
+    idle_seconds: int = Field(
+        default=DEFAULT_IDLE_S,
+        ge=60,
+        le=86400,
+        description="With minReplicas 0: how long a pool must have no running or waiting request before it "
+        "scales to zero.",
+    )
+    cold_start_seconds: int = Field(
+        default=DEFAULT_COLD_START_S,
+        ge=60,
+        le=3600,
+        description="With minReplicas 0: how long a request may wait for a pool to come up from zero (the "
+        "router's queue time and the chat's wait, shown as 'the model is starting').",
     )
     scale_down_window_seconds: int = Field(
         default=300,
