@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from frontend.errors import BrokenStream, StatusError, Unreachable
+from frontend.errors import BrokenStream, ColdStartTimeout, StatusError, Unreachable
 from frontend.settings import Settings
 from frontend.sse import SSEReader, parse_json
 
@@ -33,9 +33,26 @@ MODEL_HEADER = "X-Gateway-Base-Model-Name"
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_BASE_S = 0.5
 RETRY_MAX_S = 8.0
+# With COLD_START_SECONDS set, a 503 means the model's pool is coming up from zero replicas (llm-d's
+# router answers so when its queue TTL expires before a server is ready): tried again, at most this
+# far apart, until the cold-start budget is spent.
+COLD_START_STATUS = 503
+COLD_START_RETRY_MAX_S = 5.0
 DETAIL_CHARS = 200
 # After [DONE], how long the end of the body may take before the connection is dropped, not reused.
 DRAIN_S = 1.0
+
+
+class Starting:
+    """The marker ``stream_chat`` yields once when the model's servers are starting."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "STARTING"
+
+
+STARTING = Starting()
 
 
 class GatewayClient:
@@ -68,9 +85,10 @@ class GatewayClient:
             self._session = None
 
     @asynccontextmanager
-    async def request(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
+    async def request(self, method: str, path: str, retry: frozenset[int] = RETRY_STATUSES,
+                      **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
         """A response with status 200, after up to ``BACKEND_MAX_RETRIES`` retries of connection
-        failures and retryable statuses; StatusError or Unreachable otherwise."""
+        failures and of the statuses in ``retry``; StatusError or Unreachable otherwise."""
         attempt = 0
         while True:
             try:
@@ -86,7 +104,7 @@ class GatewayClient:
                 break
             status = response.status
             detail = await self._detail(response)
-            if status in RETRY_STATUSES and attempt < self.settings.max_retries:
+            if status in retry and attempt < self.settings.max_retries:
                 attempt = await self._pause(attempt)
                 continue
             raise StatusError(status, detail)
@@ -122,12 +140,47 @@ class GatewayClient:
         except (ValueError, TypeError, KeyError) as e:
             raise BrokenStream(f"malformed model list: {type(e).__name__}") from None
 
-    async def stream_chat(self, model: str, messages: list[dict[str, str]], max_tokens: int,
-                          temperature: float) -> AsyncGenerator[str, None]:
-        """Yield the text of a streamed chat completion, one piece per network read."""
+    def stream_chat(self, model: str, messages: list[dict[str, str]], max_tokens: int,
+                    temperature: float) -> AsyncGenerator[str | Starting, None]:
+        """The text of a streamed chat completion, one piece per network read.
+
+        With ``COLD_START_SECONDS`` set, a 503 means the model is coming up from zero replicas: see
+        ``_cold_start_chat``.
+        """
         body = {"model": model, "messages": messages, "max_tokens": max_tokens,
                 "temperature": temperature, "stream": True}
-        async with self.request("POST", "/chat/completions", json=body,
+        if self.settings.cold_start_s:
+            return self._cold_start_chat(body, model)
+        return self._chat_once(body, model, RETRY_STATUSES)
+
+    async def _cold_start_chat(self, body: dict[str, Any], model: str) -> AsyncGenerator[str | Starting, None]:
+        """Send the chat again after each 503, yielding ``STARTING`` once, until the model's servers
+        answer or ``COLD_START_SECONDS`` have passed since the chat began (``ColdStartTimeout``).
+        ``BACKEND_MAX_RETRIES`` applies to the other statuses only."""
+        budget_s = self.settings.cold_start_s
+        give_up = time.monotonic() + budget_s
+        retry = RETRY_STATUSES - {COLD_START_STATUS}
+        attempt = 0
+        while True:
+            try:
+                async for piece in self._chat_once(body, model, retry):
+                    yield piece
+                return
+            except StatusError as e:
+                left = give_up - time.monotonic()
+                if e.status != COLD_START_STATUS:
+                    raise
+                if left <= 0:
+                    raise ColdStartTimeout(budget_s) from e
+            if attempt == 0:
+                log.info("model starting", extra={"model": model, "budget_s": budget_s})
+                yield STARTING
+            await asyncio.sleep(min(RETRY_BASE_S * 2**attempt, COLD_START_RETRY_MAX_S, left))
+            attempt = min(attempt + 1, 10)  # the pause is capped well before this
+
+    async def _chat_once(self, body: dict[str, Any], model: str,
+                         retry: frozenset[int]) -> AsyncGenerator[str, None]:
+        async with self.request("POST", "/chat/completions", retry, json=body,
                                 headers={MODEL_HEADER: model}) as response:
             reader = SSEReader(response)
             while not reader.ended:

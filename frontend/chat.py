@@ -7,11 +7,11 @@ import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
-from frontend.backend import GatewayClient, ModelCatalog
+from frontend.backend import STARTING, GatewayClient, ModelCatalog, Starting
 from frontend.errors import EmptyReply, causes, describe
 from frontend.history import build_messages
 from frontend.settings import Settings
@@ -20,11 +20,12 @@ log = logging.getLogger("frontend.chat")
 ERROR_TITLE = "Model service error"
 
 
-Item = str | BaseException | None
+Item = str | Starting | BaseException | None
 
 
-async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
-                        interval_s: Callable[[], float] = lambda: 0.0) -> AsyncIterator[str]:
+async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s: float,
+                        interval_s: Callable[[], float] = lambda: 0.0,
+                        notice_s: float | None = None) -> AsyncIterator[str | Starting]:
     """Relay ``source`` through a task of its own, ending it after ``timeout_s`` seconds.
 
     Gradio may advance a generator from different tasks, so the deadline and the
@@ -32,10 +33,15 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
     later ones are joined so that at most one update leaves every ``interval_s()``
     seconds, which bounds the app's work per chat under load. The end of the
     stream is passed on at once.
+
+    ``STARTING`` is passed on once, and only before any text: when ``source`` yields it, or after
+    ``notice_s`` seconds without text.
     """
     queue: asyncio.Queue[Item] = asyncio.Queue()
     loop = asyncio.get_running_loop()
     finished = False
+    told = False
+    notice = loop.call_later(notice_s, queue.put_nowait, STARTING) if notice_s is not None else None
     # While the consumer holds back an update, the end of the stream wakes it at once.
     # A bare future and a timer handle: ``wait_for`` would make a task per update.
     waiter: asyncio.Future[None] | None = None
@@ -71,8 +77,15 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
                 items.append(queue.get_nowait())
             text = "".join(i for i in items if isinstance(i, str))
             if text:
+                told = True
+                if notice is not None:
+                    notice.cancel()
+                    notice = None
                 yield text
                 last = time.monotonic()
+            elif not told and STARTING in items:
+                told = True
+                yield STARTING
             for item in items:
                 if isinstance(item, BaseException):
                     raise item
@@ -80,6 +93,8 @@ async def pieces_within(source: AsyncGenerator[str, None], timeout_s: float,
                     return
     finally:
         task.cancel()
+        if notice is not None:
+            notice.cancel()
 
 
 def wake(waiter: asyncio.Future[None] | None) -> None:
@@ -124,22 +139,38 @@ class ChatService:
                            title="Invalid input", print_exception=False) from e
         return max(1, min(tokens, s.max_tokens_limit)), max(0.0, min(temp, 2.0))
 
-    async def respond(self, message: Any, history: Any = None, model: Any = None,
-                      max_tokens: Any = None, temperature: Any = None) -> AsyncIterator[str]:
-        """Yield the growing answer; raise ``gr.Error`` with a clear message on failure."""
-        messages = build_messages(message, history, self.settings.system_prompt)
+    def respond(self, message: Any, history: Any = None, model: Any = None,
+                max_tokens: Any = None, temperature: Any = None) -> AsyncIterator[str]:
+        """Yield the growing answer; raise ``gr.Error`` with a clear message on failure.
+
+        The answer only, never the starting notice (what scripted clients get)."""
+        return cast(AsyncIterator[str], self.updates(message, history, model, max_tokens, temperature,
+                                                     notices=False))
+
+    async def updates(self, message: Any, history: Any = None, model: Any = None, max_tokens: Any = None,
+                      temperature: Any = None, notices: bool = True) -> AsyncIterator[str | Starting]:
+        """The growing answer, as ``respond``; with ``notices`` and ``COLD_START_SECONDS`` set, first
+        ``STARTING`` once the model's servers are found starting or no text came within
+        ``COLD_START_NOTICE_SECONDS``."""
+        s = self.settings
+        messages = build_messages(message, history, s.system_prompt)
         if not messages or messages[-1]["role"] != "user":
             raise gr.Error("Type a message first.", title="Empty message", print_exception=False)
         name = await self.resolve_model(model)
         tokens, temp = self.limits(max_tokens, temperature)
-        timeout = self.settings.request_timeout_s
+        timeout = s.answer_timeout_s
+        notice_s = s.cold_start_notice_s if notices and s.cold_start_s else None
         start = time.monotonic()
         first: float | None = None
         answer = ""
         self.active += 1
         try:
             source = self.client.stream_chat(name, messages, tokens, temp)
-            async for piece in pieces_within(source, timeout, self.update_interval):
+            async for piece in pieces_within(source, timeout, self.update_interval, notice_s):
+                if isinstance(piece, Starting):
+                    if notices:
+                        yield piece
+                    continue
                 if first is None:
                     first = time.monotonic() - start
                 answer += piece

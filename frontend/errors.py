@@ -6,6 +6,7 @@ HTTP client's own exception), so this module knows nothing of the HTTP client.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -37,6 +38,14 @@ class BrokenStream(BackendError):
     or an error object inside the stream)."""
 
 
+class ColdStartTimeout(BackendError):
+    """The model's servers, scaled to zero, were not ready within ``COLD_START_SECONDS``."""
+
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(f"no model server ready within {budget_s:g} s")
+        self.budget_s = budget_s
+
+
 class Unreachable(BackendError):
     """The connection to the model service could not be made, or was reset or cut mid-answer."""
 
@@ -58,6 +67,18 @@ STATUS_MESSAGES = {
     503: ("unavailable", "The model service is unavailable (HTTP 503). Please try again in a moment."),
     504: ("timeout", "The model service timed out (HTTP 504). Please try again."),
 }
+
+
+def about(seconds: float) -> str:
+    """A duration as a person would say it: seconds below two minutes, whole minutes (rounded up) above."""
+    count, unit = (math.ceil(seconds), "second") if seconds < 120 else (math.ceil(seconds / 60), "minute")
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def starting_notice(budget_s: float) -> str:
+    """What the page shows while the model comes up from zero replicas."""
+    return (f"The model is starting (its servers were scaled to zero while idle). This can take up to "
+            f"about {about(budget_s)}; the answer will appear here.")
 
 
 def causes(error: BaseException) -> list[BaseException]:
@@ -85,6 +106,10 @@ def describe(error: BaseException, timeout_s: float) -> Failure:
         return UNREACHABLE
     if isinstance(error, TimeoutError):
         return Failure("timeout", f"The model did not answer within {timeout_s:g} seconds. Please try again.")
+    if isinstance(error, ColdStartTimeout):
+        return Failure("cold_start", f"The model did not start within {about(error.budget_s)}: its servers "
+                                     "were scaled to zero while idle and are not ready yet. Please try "
+                                     "again in a few minutes.", 503)
     if isinstance(error, StatusError):
         status = error.status
         if status in STATUS_MESSAGES:

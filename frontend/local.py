@@ -20,6 +20,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ttft-ms", type=float, default=300.0)
     p.add_argument("--itl-ms", type=float, default=40.0)
     p.add_argument("--output-tokens", type=int, default=60)
+    p.add_argument("--cold-start-seconds", type=float, default=0.0,
+                   help="the simulator starts with no ready model server for this long (scale from zero); "
+                        "the app gets twice that as COLD_START_SECONDS")
     return p.parse_args(argv)
 
 
@@ -35,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     sim = start_simulator(["--model", MODEL, "--model", "simulated/other-model",
                            "--ttft-ms", str(args.ttft_ms), "--itl-ms", str(args.itl_ms),
-                           "--output-tokens", str(args.output_tokens)], port=args.sim_port)
-    env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "INFO", "IAP_REQUIRED": "false"}  # no IAP on loopback
+                           "--output-tokens", str(args.output_tokens),
+                           "--cold-start-seconds", str(args.cold_start_seconds)], port=args.sim_port)
+    env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "INFO", "IAP_REQUIRED": "false",  # no IAP on loopback
+           "COLD_START_SECONDS": str(2 * args.cold_start_seconds)}
     app, url = start_app(sim.url, env, log=sys.stdout, port=args.port)
     try:
         app.wait_ready(url, "/healthz")

@@ -48,6 +48,8 @@ class Settings:
     models_timeout_s: float = 5.0
     models_cache_s: float = 60.0
     max_retries: int = 0
+    cold_start_s: float = 0.0
+    cold_start_notice_s: float = 5.0
     queue_concurrency: int = 256
     queue_max_size: int = 0
     queue_status_s: float = 2.0
@@ -78,6 +80,8 @@ class Settings:
 
     def check(self) -> Settings:
         """Refuse settings the app must not start with; returns ``self``."""
+        if self.cold_start_notice_s <= 0:
+            raise ValueError(f"COLD_START_NOTICE_SECONDS must be > 0, got {self.cold_start_notice_s:g}")
         prefix = self.iap_audience_prefix
         if prefix and not IAP_PREFIX.fullmatch(prefix):
             raise ValueError(
@@ -90,6 +94,11 @@ class Settings:
                 "project whose load balancer runs IAP) so every request's IAP header is verified, or set "
                 "IAP_REQUIRED=false to run without IAP checks (local development only)")
         return self
+
+    @property
+    def answer_timeout_s(self) -> float:
+        """The limit for a whole answer: a model coming up from zero replicas gets its start-up time on top."""
+        return self.request_timeout_s + self.cold_start_s
 
     @property
     def api_base(self) -> str:
@@ -110,6 +119,8 @@ class Settings:
             models_timeout_s=_float(e, "MODELS_TIMEOUT_SECONDS", d.models_timeout_s, 0.1),
             models_cache_s=_float(e, "MODELS_CACHE_SECONDS", d.models_cache_s),
             max_retries=_int(e, "BACKEND_MAX_RETRIES", d.max_retries),
+            cold_start_s=_float(e, "COLD_START_SECONDS", d.cold_start_s),
+            cold_start_notice_s=_float(e, "COLD_START_NOTICE_SECONDS", d.cold_start_notice_s),
             queue_concurrency=_int(e, "QUEUE_CONCURRENCY", d.queue_concurrency, 1),
             queue_max_size=_int(e, "QUEUE_MAX_SIZE", d.queue_max_size),
             queue_status_s=_float(e, "QUEUE_STATUS_SECONDS", d.queue_status_s, 0.1),

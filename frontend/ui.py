@@ -9,7 +9,9 @@ from typing import Any
 
 import gradio as gr
 
+from frontend.backend import Starting
 from frontend.chat import ChatService
+from frontend.errors import starting_notice
 
 # The lean API app's name of the whole-answer ``chat`` that ``/gradio_api/run/chat`` is routed to.
 WHOLE_ANSWER = "chat_whole"
@@ -45,21 +47,34 @@ def whole_answer_endpoint(service: ChatService) -> Any:
 
 
 RETRY_HINT = "This message was not answered. Send it again to retry."
+STARTING_HINT = "Waiting for the model's servers."
+
+
+def starting_note(service: ChatService) -> gr.ChatMessage:
+    """The notice shown in the answer's place while the model comes up from zero replicas."""
+    return gr.ChatMessage(role="assistant", content=STARTING_HINT,
+                          metadata={"title": f"⏳ {starting_notice(service.settings.cold_start_s)}",
+                                    "status": "pending"})
 
 
 def page_handler(service: ChatService) -> Any:
-    """The page's chat function: failures appear in the conversation as a marked note.
+    """The page's chat function: failures appear in the conversation as a marked note, and so does the
+    notice that the model is starting (replaced by the answer when it comes).
 
-    The note carries Gradio ``metadata`` with a title, which history conversion
-    leaves out, so an error text is never sent to the model as an answer.
+    Both notes carry Gradio ``metadata`` with a title, which history conversion
+    leaves out, so a note is never sent to the model as an answer.
     """
 
     async def respond(message: Any, history: Any, model: Any, max_tokens: Any,
                       temperature: Any) -> AsyncIterator[Any]:
         answer = ""
         try:
-            async for answer in service.respond(message, history, model, max_tokens, temperature):
-                yield answer
+            async for update in service.updates(message, history, model, max_tokens, temperature):
+                if isinstance(update, Starting):
+                    yield starting_note(service)
+                else:
+                    answer = update
+                    yield answer
         except gr.Error as e:
             note = gr.ChatMessage(role="assistant", content=RETRY_HINT,
                                   metadata={"title": f"⚠️ {e.message}", "status": "done"})

@@ -34,6 +34,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--max-running", type=int, default=0,
                    help="requests generated at once; more wait (0 = no limit)")
     p.add_argument("--kv-cache-tokens", type=int, default=262_144, help="simulated KV-cache size")
+    p.add_argument("--cold-start-seconds", type=float, default=0.0,
+                   help="seconds after start during which no model server is ready (0 = ready at once)")
+    p.add_argument("--cold-start-ttl-seconds", type=float, default=2.0,
+                   help="during the cold start, how long a request is held before it gets 503")
     p.add_argument("--log-level", default="WARNING")
     return p.parse_args(argv)
 
@@ -44,7 +48,8 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         output_tokens=args.output_tokens, error_rate=args.error_rate, error_status=args.error_status,
         timeout_rate=args.timeout_rate, drop_rate=args.drop_rate, seed=args.seed,
         hang_seconds=args.hang_seconds, max_running=args.max_running,
-        kv_cache_tokens=args.kv_cache_tokens,
+        kv_cache_tokens=args.kv_cache_tokens, cold_start_seconds=args.cold_start_seconds,
+        cold_start_ttl_seconds=args.cold_start_ttl_seconds,
     )
 
 

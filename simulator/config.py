@@ -28,6 +28,8 @@ class SimulatorConfig:
     hang_seconds: float = 600.0
     max_running: int = 0
     kv_cache_tokens: int = 262_144
+    cold_start_seconds: float = 0.0
+    cold_start_ttl_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):
@@ -36,7 +38,7 @@ class SimulatorConfig:
             object.__setattr__(self, "models", tuple(self.models))
         if not self.models:
             raise ValueError("at least one model name is required")
-        for name in ("ttft_ms", "itl_ms", "hang_seconds"):
+        for name in ("ttft_ms", "itl_ms", "hang_seconds", "cold_start_seconds", "cold_start_ttl_seconds"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         if self.output_tokens < 1:

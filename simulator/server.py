@@ -20,6 +20,10 @@ log = logging.getLogger("simulator")
 
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
 DONE = b"data: [DONE]\n\n"
+# What llm-d's router (Endpoint Picker with flow control) answers when its queue TTL expires while
+# the pool has no ready model server, e.g. during a scale from zero.
+DROPPED_REASON_HEADER = "x-llm-d-request-dropped-reason"
+NO_ENDPOINTS = "rejected-no-endpoints"
 
 
 class BadRequest(Exception):
@@ -37,6 +41,7 @@ class SimulatorState:
         self.kv_tokens = 0
         self.gate = asyncio.Semaphore(config.max_running) if config.max_running else None
         self.created = int(time.time())
+        self.ready_at = time.monotonic() + config.cold_start_seconds
 
     def draw_fault(self) -> str | None:
         c = self.config
@@ -153,6 +158,23 @@ def record(m: ModelMetrics, job: Job, ttft: float, itl: float, total: float, fin
     (m.success_length if finish == "length" else m.success_stop).inc()
 
 
+async def servers_ready(state: SimulatorState) -> bool:
+    """Hold a request as the router's flow-control queue does while the pool is still at zero: until a
+    server is ready (True) or the queue TTL expires first (False)."""
+    wait = state.ready_at - time.monotonic()
+    if wait <= 0:
+        return True
+    ttl = state.config.cold_start_ttl_seconds
+    await asyncio.sleep(min(wait, ttl))
+    return wait <= ttl
+
+
+def no_endpoints_response() -> web.Response:
+    response = error_response(503, "no ready endpoints: the model's servers are starting", "ServiceUnavailable")
+    response.headers[DROPPED_REASON_HEADER] = NO_ENDPOINTS
+    return response
+
+
 async def generate(request: web.Request, chat: bool) -> web.StreamResponse:
     state = request.app[STATE_KEY]
     try:
@@ -163,6 +185,8 @@ async def generate(request: web.Request, chat: bool) -> web.StreamResponse:
         job = parse_job(body, chat, state.config)
     except BadRequest as e:
         return error_response(e.status, e.message, e.kind)
+    if state.config.cold_start_seconds and not await servers_ready(state):
+        return no_endpoints_response()
     fault = state.draw_fault()
     log.debug("request model=%s stream=%s fault=%s", job.model, job.stream, fault)
     if fault == "error":

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from frontend.devserver import free_port, start_app, start_simulator
 from frontend.tests.browser import CHROMIUM, CHROMIUM_ARGS, LAST_BOT_TEXT
 from frontend.tests.conftest import MODEL, SLOW_TIMEOUT_S
 
@@ -86,3 +87,34 @@ def test_slow_backend_shows_a_timeout(apps: dict[str, str], page: Page) -> None:
     note = page.locator("#chat").get_by_text(f"did not answer within {SLOW_TIMEOUT_S} seconds")
     expect(note).to_be_visible(timeout=(SLOW_TIMEOUT_S + 8) * 1000)
     assert SLOW_TIMEOUT_S <= time.monotonic() - start < SLOW_TIMEOUT_S + 8
+
+
+@pytest.fixture
+def cold_app(artifacts: Path) -> Iterator[str]:
+    """An app whose gateway comes up only after the app: a simulator whose pool is at zero for 4 s."""
+    port = free_port()
+    env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING", "COLD_START_SECONDS": "30",
+           "COLD_START_NOTICE_SECONDS": "10"}
+    with open(artifacts / "app-cold.log", "w") as log:
+        app, url = start_app(f"http://127.0.0.1:{port}", env, log)
+        try:
+            app.wait_ready(url, "/healthz")
+            sim = start_simulator(["--model", MODEL, "--ttft-ms", "0", "--itl-ms", "20",
+                                   "--cold-start-seconds", "4", "--cold-start-ttl-seconds", "1"], port=port)
+            try:
+                yield url
+            finally:
+                sim.stop()
+        finally:
+            app.stop()
+
+
+def test_a_model_starting_from_zero_shows_a_notice_then_the_answer(cold_app: str, page: Page,
+                                                                   artifacts: Path) -> None:
+    page.goto(cold_app)
+    send(page, "Are you awake?")
+    notice = page.locator("#chat").get_by_text("The model is starting", exact=False)
+    expect(notice).to_be_visible(timeout=3000)  # at the first 503, after the 1 s queue TTL
+    page.screenshot(path=str(artifacts / "cold-start.png"), full_page=True)
+    watch_reply(page, "[sim] received 1 message;")
+    expect(notice).to_have_count(0)
