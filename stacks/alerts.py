@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from stacks.autoscaling import FLOW_CONTROL_QUEUE_SERIES
 from stacks.dashboard import WINDOW, render
 from stacks.metrics import epp_name
 
@@ -30,8 +31,32 @@ class AlertRule:
     runbook: str
 
 
-def rules(settings: Thresholds, family: str = "2026-04") -> tuple[AlertRule, ...]:
-    """The rules, in the EPP series names of a version set's metric family (stacks/metrics.py)."""
+def _no_ready_pods(ready_pods: str, cold_start_s: int) -> AlertRule:
+    title, runbook = "No ready model server pods", (
+        "The InferencePool has no ready vLLM pod: check the model server Deployment, GPU node "
+        "capacity (spot / flex-start) and the Hugging Face token."
+    )
+    # `or vector(0)` makes a vanished metric (EPP down) fire too.
+    none_ready = f"(max({ready_pods}{{$sel}}) or vector(0)) < 1"
+    if not cold_start_s:
+        return AlertRule("no-ready-pods", title, none_ready, "300s", "CRITICAL", runbook)
+    # A pool that scales to zero has no pod whenever it is idle: only requests waiting longer than a cold start
+    # may take for a pod that never came are a failure.
+    return AlertRule(
+        "no-ready-pods",
+        "Requests wait and no model server pod became ready",
+        f"{none_ready} and sum({FLOW_CONTROL_QUEUE_SERIES}{{$sel}}) > 0",
+        f"{cold_start_s}s",
+        "CRITICAL",
+        f"Requests have waited in the router for {cold_start_s} s (autoscaling.coldStartSeconds) and no pod is "
+        "ready: check the ScaledObject (kubectl describe scaledobject -n <namespace>), GPU node capacity and the "
+        "model server Deployment.",
+    )
+
+
+def rules(settings: Thresholds, family: str = "2026-04", cold_start_s: int = 0) -> tuple[AlertRule, ...]:
+    """The rules, in the EPP series names of a version set's metric family (stacks/metrics.py); `cold_start_s`
+    for pools that scale to zero."""
 
     def e(name: str) -> str:
         return epp_name(name, family)
@@ -40,16 +65,7 @@ def rules(settings: Thresholds, family: str = "2026-04") -> tuple[AlertRule, ...
     errors = settings.error_rate_percent / 100
     queue = settings.queue_size_threshold
     return (
-        AlertRule(
-            "no-ready-pods",
-            "No ready model server pods",
-            # `or vector(0)` makes a vanished metric (EPP down) fire too.
-            f"(max({e('inference_pool_ready_pods')}{{$sel}}) or vector(0)) < 1",
-            "300s",
-            "CRITICAL",
-            "The InferencePool has no ready vLLM pod: check the model server Deployment, GPU node "
-            "capacity (spot / flex-start) and the Hugging Face token.",
-        ),
+        _no_ready_pods(e("inference_pool_ready_pods"), cold_start_s),
         AlertRule(
             "error-rate",
             f"Request error rate above {settings.error_rate_percent:g}%",

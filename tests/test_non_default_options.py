@@ -48,6 +48,7 @@ SA_IAM = "gcp:serviceaccount/iAMMember:IAMMember"
 BUILD = "command:local:Command"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile"
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
 GATED = "meta-llama/Llama-3.1-8B-Instruct"
 TOKEN = "hf_NonDefaultOptionsToken0123456789"
 CHANNEL = f"projects/{PROJECT}/notificationChannels/1234567"
@@ -800,6 +801,16 @@ CASES: list[Case] = [
                     "target": {"type": "AverageValue", "averageValue": "500m"},
                 }
             ),
+        ),
+    ),
+    Case(
+        "scale-to-zero",
+        ("autoscaling.idleSeconds", "autoscaling.coldStartSeconds"),
+        L4,
+        {"llmd:autoscaling": {"minReplicas": 0, "idleSeconds": 300, "coldStartSeconds": 1200}},
+        _check(
+            lambda d: [o["inputs"]["spec"]["cooldownPeriod"] for o in of_type(d, SCALED_OBJECT)] == [300],
+            lambda d: [p.config["flowControl"]["defaultRequestTTL"] for p in endpoint_pickers(d)] == ["1200s"],
         ),
     ),
     # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)

@@ -122,6 +122,22 @@ def test_the_routers_hold_requests_for_the_cold_start_and_the_chat_waits_for_it(
     assert int(env["REQUEST_TIMEOUT_SECONDS"]) + int(env["COLD_START_SECONDS"]) == 3600
 
 
+ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
+
+
+def _no_ready_pods_alert(doc: dict[str, Any]) -> dict[str, Any]:
+    [alert] = [a for a in of_type(doc, ALERT) if a["name"] == "no-ready-pods"]
+    [condition] = alert["inputs"]["conditions"]
+    return dict(condition["conditionPrometheusQueryLanguage"])
+
+
+def test_an_idle_pool_at_zero_is_not_an_outage_but_requests_waiting_past_the_cold_start_are(zero, plans):
+    scaled = _no_ready_pods_alert(zero)
+    assert "llm_d_epp_flow_control_queue_size" in scaled["query"] and scaled["duration"] == "600s"
+    plain = _no_ready_pods_alert(plans["nvidia-l4"])
+    assert "flow_control" not in plain["query"] and plain["duration"] == "300s"
+
+
 def test_without_scale_to_zero_nothing_of_it_is_planned(plans):
     doc = plans["nvidia-l4"]
     assert not of_type(doc, SCALED_OBJECT) and not of_type(doc, TRIGGER_AUTH)
@@ -167,6 +183,19 @@ def test_the_plan_prices_idle_at_zero_and_states_the_cold_start(zero, plans):
 )
 def test_scale_to_zero_refusals_name_the_key_and_the_fix(config, key, fix):
     assert_config_refused("nvidia-l4", config, key, fix)
+
+
+def test_scale_to_zero_is_refused_where_nothing_could_scale(plans):
+    existing = {"llmd:accelerator": "nvidia-l4", "llmd:existingCluster": {"context": "lab"}}
+    assert_config_refused(
+        "existing-cluster", {**existing, "llmd:autoscaling": {"minReplicas": 0}}, "llmd:autoscaling.minReplicas", ""
+    )
+    assert_config_refused(
+        "nvidia-l4",
+        {"llmd:versionSet": "2026-04", "llmd:autoscaling": {"minReplicas": 0}},
+        "llmd:autoscaling.minReplicas",
+        "remove minReplicas",
+    )
 
 
 # ------------------------------------------------------------------------- KEDA's rule, fed by the simulator

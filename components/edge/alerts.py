@@ -29,6 +29,7 @@ class AlertPolicies(pulumi.ComponentResource):
         namespace: pulumi.Input[str],
         labels: dict[str, str],
         metrics: str = "2026-04",  # the version set's metric family (stacks/metrics.py)
+        cold_start_s: int = 0,  # pools that scale to zero: how long a request may wait for a pod
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:edge:AlertPolicies", name, None, opts)
@@ -67,6 +68,6 @@ class AlertPolicies(pulumi.ComponentResource):
                 user_labels=labels,
                 opts=child,
             )
-            for rule in rules(settings, metrics)
+            for rule in rules(settings, metrics, cold_start_s)
         ]
         self.register_outputs({"policies": [p.name for p in self.policies]})

@@ -177,6 +177,7 @@ class PublicEdge(pulumi.ComponentResource):
             inputs.namespace,
             labels,
             metrics=args.metrics,
+            cold_start_s=args.cold_start_seconds,
             opts=gcp_opts,
         )
         self.chat_url: pulumi.Output[str] = self.dns.host.apply(lambda host: f"https://{host}")

@@ -67,6 +67,10 @@ def autoscaling(ctx: Context) -> Iterator[Problem]:
     available, why, fix = _available(ctx)
     if enabled is True and not available:
         yield Problem(f"{KEY}.enabled", enabled, why, fix)
+    elif enabled is None and not available and known(section, "min_replicas") == 0:
+        yield Problem(
+            f"{KEY}.minReplicas", 0, f"scale to zero is autoscaling, and here {why}", "remove minReplicas"
+        )
     if not (available and enabled is not False):
         return
     minimum = known(section, "min_replicas")
