@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -25,6 +26,10 @@ def main() -> int:
         return 2
     logs.configure(settings.log_level)
     app = create_app(settings)
+    # The ~250,000 objects built so far (Gradio, FastAPI, the page's configuration) live as long as the
+    # process: frozen, the collector's full passes (~0.1-0.2 s each, every chat waits) skip them.
+    gc.collect()
+    gc.freeze()
     logging.getLogger("frontend").info("starting", extra={
         "url": f"http://{settings.host}:{settings.port}/", "gateway": settings.api_base,
         "default_model": settings.default_model, "queue_concurrency": settings.queue_concurrency,

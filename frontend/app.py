@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
 
 from frontend.backend import GatewayClient, ModelCatalog
 from frontend.chat import ChatService
@@ -27,7 +28,7 @@ THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                           font_mono=["ui-monospace", "monospace"])
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings) -> ASGIApp:
     settings.check()
     client = GatewayClient(settings)
     service = ChatService(settings, client, ModelCatalog(client, settings))
@@ -56,16 +57,19 @@ def create_app(settings: Settings) -> FastAPI:
     defaults = chat_defaults(settings)
     app.add_middleware(PadInputs, prefix=API_MOUNT + API_PREFIX, endpoints={"chat": defaults, WHOLE_ANSWER: defaults})
     app.add_middleware(RouteApi, prefix=API_PREFIX, name="chat", mount=API_MOUNT, whole=WHOLE_ANSWER)
+    outer: ASGIApp = app
     if settings.chat_api_direct:
         # The scripted API's queued and one-shot routes, answered without Gradio's queue (see
         # chatapi.py); with CHAT_API_DIRECT=false they reach the lean Gradio app through RouteApi.
-        app.add_middleware(ChatApi, chats=direct)
+        # Outside FastAPI, so a chat's requests and streamed events skip its per-request and
+        # per-message middleware (error page, telemetry, body limit hooks), which serves none of them.
+        outer = ChatApi(app, chats=direct)
     if verifier is not None:
-        app.add_middleware(RequireIap, verifier=verifier)  # outermost: before anything reads the request
+        outer = RequireIap(outer, verifier=verifier)  # outermost: before anything reads the request
     else:
         log.warning("IAP verification is off (IAP_REQUIRED=false and no IAP_AUDIENCE_PREFIX): "
                     "every request is served without checking who sent it")
-    return app
+    return outer
 
 
 def iap_verifier(settings: Settings) -> TokenVerifier | None:

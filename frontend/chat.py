@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any, cast
@@ -37,24 +38,32 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
     ``STARTING`` is passed on once, and only before any text: when ``source`` yields it, or after
     ``notice_s`` seconds without text.
     """
-    queue: asyncio.Queue[Item] = asyncio.Queue()
+    # A deque and a bare future rather than an asyncio.Queue: a piece arrives with every network read,
+    # and the consumer needs waking only when it waits for the first item of an update.
+    pending: deque[Item] = deque()
     loop = asyncio.get_running_loop()
     finished = False
     told = False
-    notice = loop.call_later(notice_s, queue.put_nowait, STARTING) if notice_s is not None else None
+    arrived: asyncio.Future[None] | None = None
     # While the consumer holds back an update, the end of the stream wakes it at once.
     # A bare future and a timer handle: ``wait_for`` would make a task per update.
     waiter: asyncio.Future[None] | None = None
+
+    def put(item: Item) -> None:
+        pending.append(item)
+        wake(arrived)
+
+    notice = loop.call_later(notice_s, put, STARTING) if notice_s is not None else None
 
     async def produce() -> None:
         nonlocal finished
         try:
             async with asyncio.timeout(timeout_s), aclosing(source):
                 async for piece in source:
-                    queue.put_nowait(piece)
-            queue.put_nowait(None)
+                    put(piece)
+            put(None)
         except Exception as e:
-            queue.put_nowait(e)
+            put(e)
         finally:
             finished = True
             wake(waiter)
@@ -63,9 +72,14 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
     last = float("-inf")
     try:
         while True:
-            items = [await queue.get()]
+            if not pending:
+                arrived = loop.create_future()
+                try:
+                    await arrived
+                finally:
+                    arrived = None
             wait = last + interval_s() - time.monotonic()
-            if wait > 0 and isinstance(items[0], str) and not finished:
+            if wait > 0 and isinstance(pending[0], str) and not finished:
                 waiter = loop.create_future()
                 timer = loop.call_later(wait, wake, waiter)
                 try:
@@ -73,9 +87,9 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
                 finally:
                     timer.cancel()
                     waiter = None
-            while not queue.empty():
-                items.append(queue.get_nowait())
-            text = "".join(i for i in items if isinstance(i, str))
+            items = list(pending)
+            pending.clear()
+            text = "".join([i for i in items if isinstance(i, str)])
             if text:
                 told = True
                 if notice is not None:

@@ -52,7 +52,7 @@ def parse_json(data: bytes) -> Any:
 
 def _block(block: bytes) -> Event | None:
     """The event of one blank-line-terminated block, or None if it has no data (comments only)."""
-    if b"\n" not in block:  # the common case: one line, e.g. ``data: {...}``
+    if block.find(b"\n") < 0:  # the common case: one line, e.g. ``data: {...}``
         if block.startswith(b"data:"):
             return MESSAGE, block[5:].strip()
         return None
@@ -86,14 +86,23 @@ class SSEReader:
             return arrived, self._events_at_end(tail)
         data = self._tail + chunk if self._tail else chunk
         hold = b""
-        if b"\r" in data:
+        # bytes.find rather than ``in``: ``in`` goes through the buffer protocol, ~1.5x the cost here.
+        if data.find(b"\r") >= 0:
             if data.endswith(b"\r"):  # a \r\n split between chunks: its \n may come next
                 data, hold = data[:-1], b"\r"
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        end = data.find(b"\n\n")
+        if end < 0:  # no event complete yet
+            self._tail = data + hold
+            return arrived, []
+        if end == len(data) - 2 and not hold and data[:5] == b"data:" and data.find(b"\n", 0, end) < 0:
+            # The common chunk: exactly one event, a single ``data:`` line.
+            self._tail = b""
+            return arrived, [(MESSAGE, data[5:end].strip())]
         blocks = data.split(b"\n\n")
         self._tail = blocks.pop() + hold if hold else blocks.pop()
         # The common block is a single ``data:`` line: handled inline, the rest by _block.
-        events = [(MESSAGE, b[5:].strip()) if b[:5] == b"data:" and b"\n" not in b else _block(b)
+        events = [(MESSAGE, b[5:].strip()) if b[:5] == b"data:" and b.find(b"\n") < 0 else _block(b)
                   for b in blocks]
         if None in events:
             events = [e for e in events if e is not None]
