@@ -119,6 +119,9 @@ class Keda:
     namespace: str
     operator_service_account: str  # the operator evaluates the triggers, so it is the identity that reads metrics
     roles: tuple[str, ...]
+    # Pod ports a private cluster's control plane must reach: the metrics API server (the HPA's External metrics)
+    # and the admission webhook. GKE's own firewall rule opens 443 and 10250 only.
+    control_plane_ports: tuple[int, ...]
     source: str
 
 
@@ -129,7 +132,10 @@ KEDA = Keda(
     namespace="keda",
     operator_service_account="keda-operator",
     roles=("roles/monitoring.viewer",),
-    source="kedacore/charts keda/Chart.yaml at 1444d00d (version and appVersion 2.20.2), keda/values.yaml "
+    control_plane_ports=(6443, 9443),
+    source="keda.sh/docs/2.20/operate/cluster (Firewall: 6443 from the control plane on Google Cloud); "
+    "kedacore/charts keda/values.yaml (metricsServer portHttpsTarget 6443, webhooks port 9443); "
+    "kedacore/charts keda/Chart.yaml at 1444d00d (version and appVersion 2.20.2), keda/values.yaml "
     "(serviceAccount.operator.name keda-operator, crds.install true); kedacore/keda v2.20.2 "
     "pkg/scalers/prometheus_scaler.go and pkg/scalers/gcp/gcp_common.go (podIdentity provider gcp: Google's default "
     "credentials with the monitoring.read scope), apis/keda/v1alpha1/scaledobject_types.go "
@@ -141,20 +147,32 @@ KEDA = Keda(
 GMP_QUERY_URL = "https://monitoring.googleapis.com/v1/projects/{project}/location/global/prometheus"
 GMP_QUERY_SOURCE = "cloud.google.com/stackdriver/docs/managed-prometheus/query-api-ui; kedacore/keda-docs #1153"
 
-# The router's flow-control queue: with the flowControl gate on, an EPP whose pool has no endpoints holds incoming
-# requests ("a scale-from-zero waiting room") for up to defaultRequestTTL, then answers 503 with the header below.
-# The queue exists with no model pod, so it is what wakes a pool at zero. llm-d/llm-d-router v0.10.0:
-# pkg/epp/flowcontrol/config.go (gate "flowControl", off by default: cmd/epp/runner/runner.go),
-# apix/config/v1alpha1/endpointpickerconfig_types.go (flowControl.defaultRequestTTL, default 60s),
-# pkg/epp/flowcontrol/controller/internal/processor.go, pkg/epp/requestcontrol/admission.go, pkg/common/error/error.go.
+# The router's flow control (gate "flowControl", off by default): with it on, a request that finds its pool empty
+# waits in the EPP ("a scale-from-zero waiting room") and every request is counted by outcome, so the router sees
+# demand for a pool with no model pod, which no vLLM gauge can. On GKE the gateway's callout to the EPP is bounded by
+# its extension message timeout (10-1000 ms for route extensions, 1000 ms when unset; GoogleCloudPlatform/
+# gke-gateway-api config/crd/networking.gke.io_gcproutingextensions.yaml) and the pool fails open, so a request is
+# held about a second, not for a cold start: the waiting is the client's (the chat retries), and the counter, which
+# records each attempt, is what wakes the pool. llm-d/llm-d-router v0.10.0: pkg/epp/flowcontrol/config.go,
+# cmd/epp/runner/runner.go, pkg/epp/flowcontrol/controller/internal/processor.go, pkg/epp/requestcontrol/admission.go,
+# pkg/epp/metrics/llm_d_router_metrics.go (both series labelled inference_pool: the release's --pool-name).
 FLOW_CONTROL_GATE = "flowControl"
-FLOW_CONTROL_QUEUE_SERIES = "llm_d_epp_flow_control_queue_size"  # labelled inference_pool
+FLOW_CONTROL_QUEUE_SERIES = "llm_d_epp_flow_control_queue_size"
+FLOW_CONTROL_REQUESTS_SERIES = "llm_d_epp_flow_control_requests_total"
 FLOW_CONTROL_SOURCE = "llm-d/llm-d-router v0.10.0 pkg/epp/flowcontrol, pkg/epp/requestcontrol/admission.go"
 DROPPED_REASON_HEADER = "x-llm-d-request-dropped-reason"
-# A pool is busy while any request runs or waits; the queue trigger also adds a replica per waiting request, as in
-# llm-d's guide (threshold 1).
+# One replica per request waiting in the router, as in llm-d's guide (threshold 1).
 FLOW_CONTROL_QUEUE_TARGET = 1.0
-# How often KEDA reads the triggers (its default; llm-d's guide uses the same 15 s).
+# Requests the router saw for the pool in this window wake it and keep it awake; longer than a scrape (10 s) plus
+# KEDA's polling, so one attempt of a retrying client is enough.
+WAKE_WINDOW = "2m"
+# The wake trigger only activates: a target no request rate reaches keeps it from ever sizing the pool.
+WAKE_ONLY_TARGET = 1_000_000.0
+# How often KEDA reads the triggers (KEDA's default is 30 s; llm-d's guide uses 15 s).
 KEDA_POLLING_S = 15
 DEFAULT_IDLE_S = 900
 DEFAULT_COLD_START_S = 900
+# The least time a request must have left for its answer after waiting out a cold start.
+MIN_ANSWER_S = 300
+# The chat's own deadline ends this long before the load balancer's, so the user reads the chat's message.
+CHAT_DEADLINE_MARGIN_S = 30

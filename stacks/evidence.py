@@ -380,16 +380,28 @@ FACTS: tuple[Fact, ...] = (
         "leaves zero",
     ),
     Fact(
-        "gke-gateway-holds-queued-request",
-        "GKE's managed internal gateway consults the endpoint picker for a pool with no endpoints and keeps the "
-        "request open while the picker's flow control holds it (up to coldStartSeconds), so the queue is "
-        "visible to KEDA and the request is answered once a replica is Ready.",
-        "llm-d/llm-d-router v0.10.0 pkg/epp/flowcontrol/README.md (scale-from-zero waiting room); GKE "
-        "documentation of its ext_proc timeouts not found",
+        "gke-gateway-consults-epp-for-empty-pool",
+        "GKE's managed internal gateway still calls the endpoint picker for a request to an InferencePool with no "
+        "endpoints, so the router's flow-control counter records the attempt that wakes the pool; the callout ends "
+        "within the extension's message timeout (1 s unless set) and the request then fails open with a 503.",
+        "GoogleCloudPlatform/gke-gateway-api config/crd/networking.gke.io_gcproutingextensions.yaml (timeout "
+        "10-1000 ms, default 1000 ms); llm-d/llm-d-router v0.10.0 pkg/epp/flowcontrol/README.md; GKE documentation "
+        "of the InferencePool callout for an empty pool not found",
         "2026-12-01",
         False,
-        "a chat to a pool at zero fails at once with 503 or 504 and llm_d_epp_flow_control_queue_size stays 0: "
-        "set llmd:autoscaling.minReplicas back to 1",
+        "a chat to a pool at zero shows 'the model is starting' but llm_d_epp_flow_control_requests_total does not "
+        "rise and the pool never wakes: set llmd:autoscaling.minReplicas back to 1",
+    ),
+    Fact(
+        "keda-control-plane-ports",
+        "A private GKE control plane reaches KEDA's metrics API server (pod port 6443) and admission webhook (9443) "
+        "only through an extra firewall rule from the master range; without it the generated HPA cannot read its "
+        "External metrics and a pool never grows past one replica.",
+        "keda.sh/docs/2.20/operate/cluster (Firewall); kedacore/charts keda/values.yaml (metricsServer "
+        "portHttpsTarget 6443, webhooks port 9443)",
+        "2026-12-01",
+        False,
+        "`kubectl get apiservice v1beta1.external.metrics.k8s.io` shows FailedDiscoveryCheck",
     ),
     Fact(
         "cold-start-minutes",

@@ -810,7 +810,7 @@ CASES: list[Case] = [
         {"llmd:autoscaling": {"minReplicas": 0, "idleSeconds": 300, "coldStartSeconds": 1200}},
         _check(
             lambda d: [o["inputs"]["spec"]["cooldownPeriod"] for o in of_type(d, SCALED_OBJECT)] == [300],
-            lambda d: [p.config["flowControl"]["defaultRequestTTL"] for p in endpoint_pickers(d)] == ["1200s"],
+            lambda d: [p.config["featureGates"] for p in endpoint_pickers(d)] == [["flowControl"]],
         ),
     ),
     # ---- capacity as a priority list (a GKE custom ComputeClass instead of the fixed inference pool)

@@ -24,6 +24,7 @@ from components.edge.iap_access import IapAccess, IapAccessArgs
 from config.edge import EdgeSettings
 from config.naming import Names, dns_label
 from config.settings import Settings
+from stacks.autoscaling import CHAT_DEADLINE_MARGIN_S
 from stacks.versions import VERSION_SETS
 
 FRONTEND_NAME = "llmd-chat"
@@ -112,8 +113,10 @@ class PublicEdge(pulumi.ComponentResource):
                 image=image,
                 gateway_url=gateway_url,
                 model=args.served_model,
-                # The load balancer's timeout bounds the whole wait: a cold start, then the answer.
-                request_timeout_seconds=edge.backend_timeout_seconds - args.cold_start_seconds,
+                # The load balancer's timeout bounds the whole wait: a cold start, then the answer, ended by the
+                # chat a little before the load balancer would cut it.
+                request_timeout_seconds=edge.backend_timeout_seconds
+                - (args.cold_start_seconds + CHAT_DEADLINE_MARGIN_S if args.cold_start_seconds else 0),
                 cold_start_seconds=args.cold_start_seconds,
                 replicas=edge.frontend.replicas,
                 queue_concurrency=edge.frontend.queue_concurrency,

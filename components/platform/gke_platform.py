@@ -17,6 +17,7 @@ from components.platform.project_services import ProjectServices
 from components.platform.target import DeploymentTarget, GcpPlatform
 from config.platform.capacity import hyperdisk_floor_needed
 from config.settings import Settings
+from stacks.autoscaling import KEDA
 from stacks.capacity import HYPERDISK_CLASS_FLOOR
 from stacks.platform import INFERENCE_POOL_LABEL, NODE_SERVICE_ACCOUNT_ROLES, REQUIRED_APIS
 from stacks.versions import GKE_FLOOR, GkeVersionFloor, initial_master_version
@@ -63,6 +64,8 @@ def gke_platform(s: Settings) -> DeploymentTarget:
             service_cidr=s.network.service_cidr,
             proxy_only_cidr=s.network.proxy_only_cidr,
             node_service_account=node_identity.email,
+            master_cidr=s.network.master_cidr,
+            control_plane_ports=KEDA.control_plane_ports if s.serving.autoscaling.to_zero else (),
         ),
         opts=after_apis,
     )

@@ -22,6 +22,10 @@ class NetworkArgs:
     proxy_only_cidr: str
     # The service account every node of the cluster runs as: the firewall rules admit traffic to these VMs only.
     node_service_account: pulumi.Input[str]
+    master_cidr: str = ""
+    # Pod ports the private control plane must reach beyond GKE's own 443 and 10250 (an extension API server or
+    # admission webhook in the cluster); none: no rule.
+    control_plane_ports: tuple[int, ...] = ()
 
 
 class Network(pulumi.ComponentResource):
@@ -108,6 +112,20 @@ class Network(pulumi.ComponentResource):
             description="Internal gateway proxies to the model servers and the endpoint picker",
             opts=child,
         )
+        if args.control_plane_ports:
+            self.control_plane_firewall = gcp.compute.Firewall(
+                "allow-control-plane",
+                name=n.of("allow-control-plane"),
+                project=args.project,
+                network=self.vpc.id,
+                direction="INGRESS",
+                source_ranges=[args.master_cidr],
+                allows=[{"protocol": "tcp", "ports": [str(p) for p in args.control_plane_ports]}],
+                target_service_accounts=[args.node_service_account],
+                description="The private control plane to in-cluster API extensions (KEDA's metrics server and "
+                "webhook), which GKE's own rule does not open",
+                opts=child,
+            )
         self.register_outputs(
             {"network": self.vpc.name, "subnet": self.subnet.name, "proxyOnlySubnet": self.proxy_only_subnet.name}
         )

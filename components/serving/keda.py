@@ -49,14 +49,19 @@ class KedaAutoscaling(pulumi.ComponentResource):
             )
             for role in keda.roles
         ]
+        # The program's own namespace (not Helm's create_namespace): `pulumi destroy` removes it after the release.
+        self.namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={"name": keda.namespace, "labels": {"app.kubernetes.io/managed-by": "pulumi"}},
+            opts=child,
+        )
         self.release = k8s.helm.v3.Release(
             f"{name}-release",
             name="keda",
             chart=keda.chart,
             version=keda.version,
             repository_opts={"repo": keda.repository},
-            namespace=keda.namespace,
-            create_namespace=True,
+            namespace=self.namespace.metadata.name,
             timeout=600,
             max_history=5,
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=self.grants)),

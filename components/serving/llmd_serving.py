@@ -150,7 +150,6 @@ class LlmdServing(pulumi.ComponentResource):
                 metrics_adapter = CustomMetricsAdapter(
                     "metrics-adapter", MetricsAdapterArgs(ADAPTER, args.gcp.project), opts=child
                 )
-        queue_ttl_s = scaling.cold_start_s if keda is not None else None
 
         self.model_services: list[ModelService | ModelServer] = []
         self.pools: list[InferencePool | Router] = []
@@ -215,7 +214,7 @@ class LlmdServing(pulumi.ComponentResource):
                         match_labels=server.labels,
                         plugins=sv.plugins,
                         provider="none" if on_gke else "istio",
-                        queue_ttl_s=queue_ttl_s,
+                        flow_control=keda is not None,
                     ),
                     opts=after_kinds,
                 )

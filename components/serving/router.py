@@ -61,16 +61,15 @@ ROUTER_PROFILE_KINDS = frozenset({Kind.SCORER, Kind.PICKER, Kind.FILTER})
 
 
 def router_picker_config(
-    plugins: Sequence[PluginUse], versions: VersionSet, queue_ttl_s: int | None = None
+    plugins: Sequence[PluginUse], versions: VersionSet, flow_control: bool = False
 ) -> dict[str, Any]:
     """The llm-d.ai EndpointPickerConfig of a profile: data producers declared only, the rest in the profile.
 
-    With `queue_ttl_s` (pools that scale to zero) flow control is on: a request that finds the pool empty waits in
-    the router for up to that long instead of failing at once, and the waiting is what wakes the pool."""
+    With `flow_control` (pools that scale to zero) the router counts and queues every request, also for a pool
+    with no model pod: that count is what wakes the pool (stacks/autoscaling.py)."""
     config = picker_config(plugins, versions.scheduler_version, versions.epp_config_api_version, ROUTER_PROFILE_KINDS)
-    if queue_ttl_s is not None:
+    if flow_control:
         config["featureGates"] = [FLOW_CONTROL_GATE]
-        config["flowControl"] = {"defaultRequestTTL": f"{queue_ttl_s}s"}
     return config
 
 
@@ -82,12 +81,12 @@ class RouterArgs:
     match_labels: dict[str, str]
     plugins: Sequence[PluginUse]
     provider: str  # none (GKE) | istio (existing cluster)
-    queue_ttl_s: int | None = None  # pools that scale to zero: how long the router holds a request for a pool
+    flow_control: bool = False  # pools that scale to zero: the router sees demand for an empty pool
 
 
 def router_values(args: RouterArgs) -> RouterGatewayValues:
     image = args.versions.epp_image
-    config = router_picker_config(args.plugins, args.versions, args.queue_ttl_s)
+    config = router_picker_config(args.plugins, args.versions, args.flow_control)
     return RouterGatewayValues(
         router=RouterLib(
             epp=RouterEpp(

@@ -1,8 +1,9 @@
 """A model pool that scales to zero: a KEDA ScaledObject on the router's queue and the pool's vLLM gauges.
 
-KEDA wakes the pool from zero when the router's flow-control queue holds a request (the queue exists with no model
-pod; a vLLM gauge does not), sizes it 1..N through the HPA it generates on the same targets as the plain HPA
-(autoscaler.py), and returns it to zero once no request has run or waited for `idle_s`. The queries go to Managed
+KEDA wakes the pool from zero when the router has seen a request for it (the router counts requests for a pool with
+no model pod; a vLLM gauge has no series then), sizes it 1..N through the HPA it generates (the plain HPA's target,
+plus one replica per request waiting in the router), and returns it to zero once no request has arrived, run or
+waited for `idle_s`. The queries go to Managed
 Prometheus, confined to this stack's cluster, namespace and pool.
 """
 
@@ -20,12 +21,15 @@ from components.serving.keda import TRIGGER_AUTH_NAME
 from stacks.autoscaling import (
     FLOW_CONTROL_QUEUE_SERIES,
     FLOW_CONTROL_QUEUE_TARGET,
+    FLOW_CONTROL_REQUESTS_SERIES,
     GMP_QUERY_URL,
     KEDA_POLLING_S,
     METRICS,
     POLICY_PERCENT,
     POLICY_PERIOD_S,
     SCALE_UP_WINDOW_S,
+    WAKE_ONLY_TARGET,
+    WAKE_WINDOW,
 )
 
 
@@ -63,10 +67,19 @@ def scaled_object_spec(args: ScaledPoolArgs) -> dict[str, Any]:
     scope = f'cluster="{args.cluster}",namespace="{args.namespace_name}"'
     vllm = f'{scope},model_name="{args.model_name}"'
     running = METRICS["batch-size"]
+    pool = f'{scope},inference_pool="{args.inference_pool}"'
     triggers = [
+        # Every attempt of a client retrying against an empty pool is counted, however briefly the gateway lets the
+        # router hold it (stacks/autoscaling.py); this trigger wakes the pool and never sizes it.
+        _trigger(
+            "router-requests",
+            f"sum(increase({FLOW_CONTROL_REQUESTS_SERIES}{{{pool}}}[{WAKE_WINDOW}]))",
+            WAKE_ONLY_TARGET,
+            args.project,
+        ),
         _trigger(
             "router-queue",
-            f'sum({FLOW_CONTROL_QUEUE_SERIES}{{{scope},inference_pool="{args.inference_pool}"}})',
+            f"sum({FLOW_CONTROL_QUEUE_SERIES}{{{pool}}})",
             FLOW_CONTROL_QUEUE_TARGET,
             args.project,
         ),
@@ -88,10 +101,9 @@ def scaled_object_spec(args: ScaledPoolArgs) -> dict[str, Any]:
         # activity yet; without the initial period KEDA would stop the replica the update has just started.
         "cooldownPeriod": args.idle_s,
         "initialCooldownPeriod": args.idle_s,
-        # Deleting the ScaledObject (scale to zero turned off) gives the Deployment back its count from before
-        # KEDA took it, so a plain HPA finds it at 1 or more rather than parked at 0, where an HPA never acts.
+        # No restoreToOriginalReplicaCount: KEDA would write back the count it first saw (1, the Deployment sets
+        # none) after `pulumi up` had set the fixed count of a stack turning scale to zero off.
         "advanced": {
-            "restoreToOriginalReplicaCount": True,
             "horizontalPodAutoscalerConfig": {
                 "behavior": {
                     "scaleUp": {"stabilizationWindowSeconds": SCALE_UP_WINDOW_S, "policies": policy},

@@ -10,7 +10,7 @@ from config.errors import Problem
 from config.section import NS
 from config.serving.rules import _extra_models, chosen_version_set
 from config.serving.schema import AutoscalingSection
-from stacks.autoscaling import METRICS
+from stacks.autoscaling import METRICS, MIN_ANSWER_S
 
 KEY = f"{NS}:autoscaling"
 
@@ -100,13 +100,13 @@ def _cold_start_fits(ctx: Context, cold_start: object) -> Iterator[Problem]:
         (f"{NS}:edge.backendTimeoutSeconds", known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")),
     )
     for key, limit in limits:
-        if isinstance(limit, int) and cold_start >= limit:
+        if isinstance(limit, int) and cold_start + MIN_ANSWER_S > limit:
             yield Problem(
                 f"{KEY}.coldStartSeconds",
                 cold_start,
-                f"not shorter than {key} ({limit} s): a request that waits for its pool to start would be cut off "
-                "before its answer",
-                f"use coldStartSeconds well below {limit}, or raise {key}",
+                f"leaves less than {MIN_ANSWER_S} s of {key} ({limit} s) for the answer: a request that waited for "
+                "its pool to start would be cut off before it",
+                f"use coldStartSeconds <= {limit - MIN_ANSWER_S}, or raise {key}",
             )
 
 

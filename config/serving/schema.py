@@ -147,8 +147,8 @@ class AutoscalingSection(Section):
         default=DEFAULT_COLD_START_S,
         ge=60,
         le=3600,
-        description="With minReplicas 0: how long a request may wait for a pool to come up from zero (the "
-        "router's queue time and the chat's wait, shown as 'the model is starting').",
+        description="With minReplicas 0: how long the chat waits for a pool to come up from zero, retrying and "
+        "showing 'the model is starting'; the no-ready-pods alert waits as long.",
     )
     scale_down_window_seconds: int = Field(
         default=300,
