@@ -39,7 +39,9 @@ if target.gcp is not None:
     edge = PublicEdge(
         "edge",
         edge_args(settings),
-        EdgeInputs(target.k8s_provider, serving.namespace, serving.internal_gateway_address),
+        EdgeInputs(
+            target.k8s_provider, serving.namespace, serving.internal_gateway_address, target.gcp.project_number
+        ),
         opts=pulumi.ResourceOptions(depends_on=target.edge_after),
     )
     for notice in settings.edge.notices:

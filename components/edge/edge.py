@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_gcp as gcp
 
 from components.edge.alerts import AlertPolicies
 from components.edge.certificate import ManagedCertificate
@@ -66,6 +65,7 @@ class EdgeInputs:
     k8s_provider: pulumi.ProviderResource
     namespace: pulumi.Input[str]  # the llm-d namespace: the chat runs next to the model servers
     internal_gateway_address: pulumi.Input[str]
+    project_number: pulumi.Input[str]  # the platform's one look-up
 
 
 class PublicEdge(pulumi.ComponentResource):
@@ -123,9 +123,7 @@ class PublicEdge(pulumi.ComponentResource):
                 cpu_request=edge.frontend.cpu_request,
                 memory_request=edge.frontend.memory_request,
                 memory_limit=edge.frontend.memory_limit,
-                iap_audience_prefix=gcp.organizations.get_project_output(project_id=project).number.apply(
-                    iap_audience_prefix
-                ),
+                iap_audience_prefix=pulumi.Output.from_input(inputs.project_number).apply(iap_audience_prefix),
             ),
             opts=k8s_opts,
         )

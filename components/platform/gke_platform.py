@@ -126,7 +126,9 @@ def gke_platform(s: Settings) -> DeploymentTarget:
     return DeploymentTarget(
         k8s_provider=access.provider,
         serving_after=[apis, system_pool, inference],
-        gcp=GcpPlatform(s.project, s.region, network.subnet.id),
+        gcp=GcpPlatform(
+            s.project, s.region, network.subnet.id, gcp.organizations.get_project_output(project_id=s.project).number
+        ),
         edge_after=[apis],
         outputs={
             "clusterName": cluster.name,

@@ -19,6 +19,8 @@ class GcpPlatform:
     project: str
     region: str
     node_subnetwork: pulumi.Input[str]
+    # Looked up once: Workload Identity principals and IAP's audience name the project by number.
+    project_number: pulumi.Input[str]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def workload_identity_principal(project_number: str, project: str, namespace: st
 @dataclass(frozen=True)
 class SecretManagerHfTokenArgs:
     project: str
+    project_number: pulumi.Input[str]
     secret_id: str
     token: pulumi.Output[str]
     namespace: pulumi.Input[str]
@@ -76,7 +77,7 @@ class SecretManagerHfToken(pulumi.ComponentResource):
             secret_data=pulumi.Output.secret(args.token),  # type: ignore[arg-type]
             opts=child,
         )
-        number = gcp.organizations.get_project_output(project_id=args.project).number
+        number = pulumi.Output.from_input(args.project_number)
         # secretAccessor on this secret only, for the model servers' own principals (not project-wide).
         self.accessors = [
             gcp.secretmanager.SecretIamMember(

@@ -24,6 +24,7 @@ TRIGGER_AUTH_NAME = "managed-prometheus"
 class KedaArgs:
     keda: Keda
     project: str
+    project_number: pulumi.Input[str]
     workload_namespace: pulumi.Input[str]  # where the ScaledObjects and their TriggerAuthentication live
 
 
@@ -34,7 +35,7 @@ class KedaAutoscaling(pulumi.ComponentResource):
         super().__init__("llmd:serving:KedaAutoscaling", name, None, opts)
         child = child_options(self, opts)
         keda = args.keda
-        number = gcp.organizations.get_project_output(project_id=args.project).number
+        number = pulumi.Output.from_input(args.project_number)
         principal = number.apply(
             lambda n: workload_identity_principal(n, args.project, keda.namespace, keda.operator_service_account)
         )

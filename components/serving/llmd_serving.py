@@ -103,6 +103,7 @@ class LlmdServing(pulumi.ComponentResource):
                     "hf-token",
                     SecretManagerHfTokenArgs(
                         project=args.gcp.project,
+                        project_number=args.gcp.project_number,
                         secret_id=args.hf_token_secret_id,
                         token=args.hf_token,
                         namespace=ns.name,
@@ -144,11 +145,12 @@ class LlmdServing(pulumi.ComponentResource):
         metrics_adapter: CustomMetricsAdapter | None = None
         keda: KedaAutoscaling | None = None
         if scaling.enabled and args.gcp is not None and v.router_chart is not None:
+            project, number = args.gcp.project, args.gcp.project_number
             if scaling.to_zero:
-                keda = KedaAutoscaling("keda", KedaArgs(KEDA, args.gcp.project, ns.name), opts=child)
+                keda = KedaAutoscaling("keda", KedaArgs(KEDA, project, number, ns.name), opts=child)
             else:
                 metrics_adapter = CustomMetricsAdapter(
-                    "metrics-adapter", MetricsAdapterArgs(ADAPTER, args.gcp.project), opts=child
+                    "metrics-adapter", MetricsAdapterArgs(ADAPTER, project, number), opts=child
                 )
 
         self.model_services: list[ModelService | ModelServer] = []

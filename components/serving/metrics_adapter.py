@@ -21,6 +21,7 @@ from stacks.autoscaling import MetricsAdapter
 class MetricsAdapterArgs:
     adapter: MetricsAdapter
     project: str
+    project_number: pulumi.Input[str]
 
 
 class CustomMetricsAdapter(pulumi.ComponentResource):
@@ -28,7 +29,7 @@ class CustomMetricsAdapter(pulumi.ComponentResource):
         super().__init__("llmd:serving:CustomMetricsAdapter", name, None, opts)
         child = child_options(self, opts)
         adapter = args.adapter
-        number = gcp.organizations.get_project_output(project_id=args.project).number
+        number = pulumi.Output.from_input(args.project_number)
         principal = number.apply(
             lambda n: workload_identity_principal(n, args.project, adapter.namespace, adapter.service_account)
         )

@@ -242,7 +242,7 @@ class ModelWeights(pulumi.ComponentResource):
         self.readers: dict[str, gcp.storage.BucketIAMMember] = {}
         if args.gcp is not None:
             project = args.gcp.project
-            number = gcp.organizations.get_project_output(project_id=project).number
+            number = pulumi.Output.from_input(args.gcp.project_number)
 
             def member(account: str) -> pulumi.Output[str]:
                 return number.apply(
