@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 from orjson import loads
 
-from frontend.sse import SSEReader
 from loadtest.result import APP_ERROR, DROPPED_STREAM, EMPTY_ANSWER, PROTOCOL, RequestResult, http_kind
+from loadtest.stream import DONE, END_MARKER, DataReader, parse
 from loadtest.targets.base import DETAIL_CHARS, HeaderSource, Message, RequestFailed
 
 APIS = ("chat", "completions")
@@ -85,28 +85,28 @@ class OpenAITarget:
     async def _read_stream(self, resp: aiohttp.ClientResponse, result: RequestResult) -> None:
         """Reads the stream to ``[DONE]``: every chunk is parsed (orjson), checked and timed.
 
-        The hot loop of the generator: per network read one ``SSEReader.read`` and one clock
+        The hot loop of the generator: per network read one ``DataReader.read`` and one clock
         reading (in the reader), per chunk one ``loads`` and a handful of dict lookups.
         """
         chat = self.api == "chat"
         parts: list[str] = []
         times = result.token_times
         usage: Any = None
-        reader = SSEReader(resp)
+        reader = DataReader(resp)
         read = reader.read
-        done = False
-        while not done and not reader.ended:
-            arrived, events = await read()
-            for _name, data in events:
-                if data == b"[DONE]":
-                    done = True
-                    break
+        while not reader.ended:
+            arrived, payloads = await read()
+            for data in payloads:
+                if data == DONE:
+                    return _finish(result, parts, usage)
                 try:
                     chunk = loads(data)
-                except ValueError as exc:  # orjson.JSONDecodeError is a ValueError
-                    raise RequestFailed(PROTOCOL, f"bad JSON in stream: {data[:80]!r}") from exc
+                except ValueError:
+                    chunk = _parse_unusual(data)
+                    if chunk is END_MARKER:
+                        return _finish(result, parts, usage)
                 if type(chunk) is not dict:
-                    raise RequestFailed(PROTOCOL, f"stream chunk is not an object: {data[:80]!r}")
+                    raise RequestFailed(PROTOCOL, f"stream chunk is not an object: {data.strip()[:80]!r}")
                 if "error" in chunk:
                     raise RequestFailed(APP_ERROR, json.dumps(chunk["error"])[:DETAIL_CHARS])
                 choices = chunk.get("choices")
@@ -116,16 +116,28 @@ class OpenAITarget:
                         if piece:
                             times.append(arrived)
                             parts.append(piece)
-                if "usage" in chunk and chunk["usage"]:
+                if chunk.get("usage"):
                     usage = chunk["usage"]
-        if not done:
-            raise RequestFailed(DROPPED_STREAM, "stream ended without [DONE]")
-        if not parts:  # the chat app fails such an answer too ("The model returned an empty answer")
-            raise RequestFailed(EMPTY_ANSWER, "the stream ended with [DONE] without any text")
-        result.text = parts[0] if len(parts) == 1 else "".join(parts)
-        result.ttft = times[0] - result.start
-        result.output_tokens = len(times)
-        if usage:
-            result.output_tokens = int(usage.get("completion_tokens") or result.output_tokens)
-            if usage.get("prompt_tokens") is not None:
-                result.prompt_tokens = int(usage["prompt_tokens"])
+        raise RequestFailed(DROPPED_STREAM, "stream ended without [DONE]")
+
+
+def _parse_unusual(data: bytes) -> Any:
+    """A payload that ``loads`` refused: JSON or [DONE] in unusual whitespace, or a protocol error."""
+    try:
+        return parse(data)
+    except ValueError as exc:  # orjson.JSONDecodeError is a ValueError
+        raise RequestFailed(PROTOCOL, f"bad JSON in stream: {data.strip()[:80]!r}") from exc
+
+
+def _finish(result: RequestResult, parts: list[str], usage: Any) -> None:
+    """Text, TTFT and token counts of an answer that reached ``[DONE]``."""
+    if not parts:  # the chat app fails such an answer too ("The model returned an empty answer")
+        raise RequestFailed(EMPTY_ANSWER, "the stream ended with [DONE] without any text")
+    times = result.token_times
+    result.text = parts[0] if len(parts) == 1 else "".join(parts)
+    result.ttft = times[0] - result.start
+    result.output_tokens = len(times)
+    if usage:
+        result.output_tokens = int(usage.get("completion_tokens") or result.output_tokens)
+        if usage.get("prompt_tokens") is not None:
+            result.prompt_tokens = int(usage["prompt_tokens"])
