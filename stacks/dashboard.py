@@ -174,6 +174,29 @@ def scheduler_section(family: str = "2026-04") -> Section:
 
 SCHEDULER = scheduler_section()
 
+# With scale to zero (llmd:autoscaling.minReplicas 0): what wakes a pool and what waits for it (stacks/autoscaling.py).
+SCALE_TO_ZERO = Section(
+    "Scale to zero",
+    "Requests the router saw for each pool (what wakes it) and those waiting in the router for a replica",
+    (
+        Chart(
+            "Router requests by pool and outcome",
+            (
+                Query(
+                    rate("llm_d_epp_flow_control_requests_total", "inference_pool, outcome"),
+                    "${inference_pool} ${outcome}",
+                ),
+            ),
+            "requests/s",
+        ),
+        Chart(
+            "Waiting in the router",
+            (Query("sum by (inference_pool) (llm_d_epp_flow_control_queue_size{$sel})", "${inference_pool}"),),
+            "requests",
+        ),
+    ),
+)
+
 GPU = Section(
     "GPUs",
     "GKE accelerator metrics of the model server containers",

@@ -1,4 +1,4 @@
-"""Scale to zero (llmd:autoscaling.minReplicas 0): KEDA, the router's waiting room and the chat's wait.
+"""Scale to zero (llmd:autoscaling.minReplicas 0): KEDA, what wakes a pool, and the chat's wait.
 
 The plans show what the cluster receives; KEDA's own 0 <-> 1 rule (simulator/activation.py), fed with the
 simulator's running-request gauge under load, shows its inputs and decisions. GKE acting on it is what a live run
@@ -7,6 +7,8 @@ settles (docs/unverified.md).
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 from typing import Any
@@ -256,3 +258,29 @@ def test_requests_being_answered_keep_a_pool_up_through_the_rule(zero):
     assert rule.decide(2000 + 1200, {"vllm-running": after or 0.0}, 1) == 1
     assert rule.decide(2001 + 1200, {"vllm-running": after or 0.0}, 1) == 0
 
+
+
+DASHBOARD = "gcp:monitoring/dashboard:Dashboard"
+
+
+def test_the_dashboard_shows_what_wakes_a_pool_and_what_waits_in_v0_9_0_names(zero, plans):
+    from stacks.metrics import EMITTED_BY_SET, series_names
+
+    emitted = series_names(EMITTED_BY_SET["v0.9.0"])
+
+    def sections(doc: dict[str, Any]) -> list[str]:
+        [board] = of_type(doc, DASHBOARD)
+        tiles = json.loads(board["inputs"]["dashboardJson"])["mosaicLayout"]["tiles"]
+        return [t["widget"]["title"] for t in tiles if "sectionHeader" in t["widget"]]
+
+    assert "Scale to zero" in sections(zero) and "Scale to zero" not in sections(plans["nvidia-l4"])
+    [board] = of_type(zero, DASHBOARD)
+    types = pytest.importorskip("google.cloud.monitoring_dashboard_v1.types")
+    types.Dashboard.from_json(board["inputs"]["dashboardJson"])  # unknown or mistyped fields raise
+    queried = re.findall(r"llm_d_epp_flow_control_[a-z_]+", board["inputs"]["dashboardJson"])
+    assert queried and set(queried) <= emitted
+    # Both scale-to-zero series and the alert's are ones the router emits.
+    for obj in of_type(zero, SCALED_OBJECT):
+        for trigger in obj["inputs"]["spec"]["triggers"]:
+            for name in re.findall(r"llm_d_epp_[a-z_]+", trigger["metadata"]["query"]):
+                assert name in emitted, name

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.options import child_options
-from stacks.dashboard import SECTIONS_BY_SET, dashboard
+from stacks.dashboard import SCALE_TO_ZERO, SECTIONS_BY_SET, dashboard
 
 
 def console_url(dashboard_id: str, project: str) -> str:
@@ -27,10 +27,11 @@ class MonitoringDashboard(pulumi.ComponentResource):
         namespace: pulumi.Input[str],
         labels: dict[str, str],
         metrics: str = "2026-04",  # the version set's metric family (stacks/metrics.py)
+        scale_to_zero: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("llmd:edge:MonitoringDashboard", name, None, opts)
-        sections = SECTIONS_BY_SET[metrics]
+        sections = SECTIONS_BY_SET[metrics] + ((SCALE_TO_ZERO,) if scale_to_zero else ())
         document = pulumi.Output.from_input(namespace).apply(
             lambda ns: json.dumps(dashboard(display_name, cluster, ns, labels, sections), sort_keys=True)
         )

@@ -167,6 +167,7 @@ class PublicEdge(pulumi.ComponentResource):
             inputs.namespace,
             labels,
             metrics=args.metrics,
+            scale_to_zero=args.cold_start_seconds > 0,
             opts=gcp_opts,
         )
         self.alerts = AlertPolicies(
