@@ -14,7 +14,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,6 +41,9 @@ COLD_START_RETRY_MAX_S = 5.0
 DETAIL_CHARS = 200
 # After [DONE], how long the end of the body may take before the connection is dropped, not reused.
 DRAIN_S = 1.0
+
+
+Spacing = Callable[[], float]
 
 
 class Starting:
@@ -140,20 +143,24 @@ class GatewayClient:
         except (ValueError, TypeError, KeyError) as e:
             raise BrokenStream(f"malformed model list: {type(e).__name__}") from None
 
-    def stream_chat(self, model: str, messages: list[dict[str, str]], max_tokens: int,
-                    temperature: float) -> AsyncGenerator[str | Starting, None]:
+    def stream_chat(self, model: str, messages: list[dict[str, str]], max_tokens: int, temperature: float,
+                    spacing: Spacing | None = None) -> AsyncGenerator[str | Starting, None]:
         """The text of a streamed chat completion, one piece per network read.
 
+        With ``spacing``, after each piece the stream is left unread for ``spacing()`` seconds or until
+        it ends, whichever comes first: the tokens that arrived meanwhile come in one read, so the app
+        wakes once per update rather than once per token, and the end still passes at once.
         With ``COLD_START_SECONDS`` set, a 503 means the model is coming up from zero replicas: see
         ``_cold_start_chat``.
         """
         body = {"model": model, "messages": messages, "max_tokens": max_tokens,
                 "temperature": temperature, "stream": True}
         if self.settings.cold_start_s:
-            return self._cold_start_chat(body, model)
-        return self._chat_once(body, model, RETRY_STATUSES)
+            return self._cold_start_chat(body, model, spacing)
+        return self._chat_once(body, model, RETRY_STATUSES, spacing)
 
-    async def _cold_start_chat(self, body: dict[str, Any], model: str) -> AsyncGenerator[str | Starting, None]:
+    async def _cold_start_chat(self, body: dict[str, Any], model: str,
+                               spacing: Spacing | None) -> AsyncGenerator[str | Starting, None]:
         """Send the chat again after each 503, yielding ``STARTING`` once, until the model's servers
         answer or ``COLD_START_SECONDS`` have passed since the chat began (``ColdStartTimeout``).
         ``BACKEND_MAX_RETRIES`` applies to the other statuses only."""
@@ -163,7 +170,7 @@ class GatewayClient:
         attempt = 0
         while True:
             try:
-                async for piece in self._chat_once(body, model, retry):
+                async for piece in self._chat_once(body, model, retry, spacing):
                     yield piece
                 return
             except StatusError as e:
@@ -178,10 +185,11 @@ class GatewayClient:
             await asyncio.sleep(min(RETRY_BASE_S * 2**attempt, COLD_START_RETRY_MAX_S, left))
             attempt = min(attempt + 1, 10)  # the pause is capped well before this
 
-    async def _chat_once(self, body: dict[str, Any], model: str,
-                         retry: frozenset[int]) -> AsyncGenerator[str, None]:
+    async def _chat_once(self, body: dict[str, Any], model: str, retry: frozenset[int],
+                         spacing: Spacing | None = None) -> AsyncGenerator[str, None]:
         async with self.request("POST", "/chat/completions", retry, json=body,
                                 headers={MODEL_HEADER: model}) as response:
+            content = response.content
             reader = SSEReader(response)
             while not reader.ended:
                 _, events = await reader.read()
@@ -202,7 +210,28 @@ class GatewayClient:
                         pieces.append(piece)
                 if pieces:
                     yield "".join(pieces)
+                    if spacing is not None:
+                        await unread_for(content, spacing())
         raise BrokenStream("the stream ended without [DONE]")
+
+
+async def unread_for(content: aiohttp.StreamReader, seconds: float) -> None:
+    """Return after ``seconds``, or as soon as ``content`` has all of the body (or has it already)."""
+    if seconds <= 0 or content.is_eof():
+        return
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    timer = loop.call_later(seconds, _resolve, done)
+    content.on_eof(lambda: _resolve(done))
+    try:
+        await done
+    finally:
+        timer.cancel()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def delta_text(data: bytes) -> str:

@@ -22,6 +22,10 @@ ERROR_TITLE = "Model service error"
 
 
 Item = str | Starting | BaseException | None
+# A source that spaces its own pieces (``stream_chat``'s ``spacing``) hands one over a moment after the
+# interval has passed since it handed the previous one, which is a little sooner than it has passed
+# since that one went out: not held back again for so little.
+SPACING_SLACK_S = 0.005
 
 
 async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s: float,
@@ -79,7 +83,7 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
                 finally:
                     arrived = None
             wait = last + interval_s() - time.monotonic()
-            if wait > 0 and isinstance(pending[0], str) and not finished:
+            if wait > SPACING_SLACK_S and isinstance(pending[0], str) and not finished:
                 waiter = loop.create_future()
                 timer = loop.call_later(wait, wake, waiter)
                 try:
@@ -179,7 +183,7 @@ class ChatService:
         answer = ""
         self.active += 1
         try:
-            source = self.client.stream_chat(name, messages, tokens, temp)
+            source = self.client.stream_chat(name, messages, tokens, temp, self.update_interval)
             async for piece in pieces_within(source, timeout, self.update_interval, notice_s):
                 if isinstance(piece, Starting):
                     if notices:

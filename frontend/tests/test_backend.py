@@ -1,8 +1,11 @@
 import asyncio
+import time
 
 from frontend.backend import pick_models
 from frontend.tests.helpers import closed_port, run, service_for
 from simulator import SimulatorConfig, running_simulator
+
+MODEL = "Qwen/Qwen3-0.6B"
 
 
 def test_pick_models_preselects_the_default() -> None:
@@ -34,3 +37,28 @@ def test_listing_is_cached() -> None:
             assert runner.run(service.catalog.choices()) == (["m1"], "m1")
         assert runner.run(service.catalog.choices()) == (["m1"], "m1")
         runner.run(service.aclose())
+
+
+def timed_pieces(url: str, spacing: float | None) -> tuple[list[str], float]:
+    service = service_for(url)
+    pace = (lambda: spacing) if spacing is not None else None
+
+    async def go() -> tuple[list[str], float]:
+        begin = time.monotonic()
+        got = [p async for p in service.client.stream_chat(MODEL, [{"role": "user", "content": "hi"}], 64, 0.0,
+                                                           pace) if isinstance(p, str)]
+        return got, time.monotonic() - begin
+
+    return run(go, service)
+
+
+def test_a_spaced_stream_is_read_once_per_update_and_ends_at_once() -> None:
+    with running_simulator(SimulatorConfig(models=(MODEL,), ttft_ms=0, itl_ms=10, output_tokens=40)) as url:
+        each, _ = timed_pieces(url, None)
+        spaced, elapsed = timed_pieces(url, 0.15)
+        held, long_elapsed = timed_pieces(url, 30.0)
+    assert "".join(spaced) == "".join(each) == "".join(held)
+    assert len(each) >= 20
+    assert 2 <= len(spaced) <= 6  # ~0.4 s of tokens, one read per 0.15 s
+    assert elapsed < 1.0
+    assert len(held) == 2 and long_elapsed < 2.0  # the first piece, then the rest when the body ends
