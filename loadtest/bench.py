@@ -125,11 +125,22 @@ async def drive_bare(url: str, users: int, requests: int, duration: float, token
 
 async def _rounds(url: str, users: int, requests: int, duration: float, tokens: int,
                   rounds: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Generator and bare client in turn, ``rounds`` times each, against one simulator."""
+    """Generator and bare client in turn, ``rounds`` times each, against one simulator.
+
+    Every other round the bare client goes first, so that neither side always runs in the other's
+    wake (a warmer or cooler machine, the simulator's own state). After each round the 1-minute
+    load average is recorded with the generator's run: other jobs on the machine skew CPU times.
+    """
     ours, bare = [], []
-    for _ in range(rounds):
-        ours.append(await drive(url, users, requests, duration, tokens))
-        bare.append(await drive_bare(url, users, requests, duration, tokens))
+    for i in range(rounds):
+        first, second = (drive, drive_bare) if i % 2 == 0 else (drive_bare, drive)
+        a = await first(url, users, requests, duration, tokens)
+        b = await second(url, users, requests, duration, tokens)
+        mine, theirs = (a, b) if first is drive else (b, a)
+        mine["first"] = "generator" if first is drive else "bare"
+        mine["load_average"] = os.getloadavg()[0]
+        ours.append(mine)
+        bare.append(theirs)
     return ours, bare
 
 
@@ -154,6 +165,12 @@ def measure(users: int, requests: int, duration: float, tokens: int = 1, rounds:
     everyone = sum(run["requests"] for run in ours + bare) + 2 * rounds * min(
         WARMUP_REQUESTS, max(users, requests // 10))
     cpu_us = _median([run["cpu_us_per_request"] for run in ours])
+    per_round = [{"generator_us": a["cpu_us_per_request"], "bare_us": b["cpu_us_per_request"],
+                  "ratio": a["cpu_us_per_request"] / b["cpu_us_per_request"] if b["cpu_us_per_request"] else None,
+                  "generator_rps": a["requests_per_s"], "bare_rps": b["requests_per_s"],
+                  "first": a["first"], "load_average": a["load_average"]}
+                 for a, b in zip(ours, bare, strict=True)]
+    ratios = [r["ratio"] for r in per_round if r["ratio"] is not None]
     bare_us = _median([run["cpu_us_per_request"] for run in bare])
     figures.update({
         "users": users,
@@ -174,10 +191,12 @@ def measure(users: int, requests: int, duration: float, tokens: int = 1, rounds:
         "bare_requests_per_s": _median([run["requests_per_s"] for run in bare]),
         "bare_client_cpu_us_per_request": bare_us,
         "cpu_ratio_to_bare": cpu_us / bare_us if bare_us else None,
-        "per_round": [{"generator_us": a["cpu_us_per_request"], "bare_us": b["cpu_us_per_request"],
-                       "ratio": a["cpu_us_per_request"] / b["cpu_us_per_request"] if b["cpu_us_per_request"] else None,
-                       "generator_rps": a["requests_per_s"], "bare_rps": b["requests_per_s"]}
-                      for a, b in zip(ours, bare, strict=True)],
+        "per_round": per_round,
+        "round_ratio_median": _median(ratios) if ratios else None,
+        "round_ratio_min": min(ratios, default=None),
+        "round_ratio_max": max(ratios, default=None),
+        "load_average_min": min(r["load_average"] for r in per_round),
+        "load_average_max": max(r["load_average"] for r in per_round),
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
     })
@@ -199,7 +218,8 @@ def main(args: argparse.Namespace) -> int:
           f"{args.requests}, the last stopped by {figures['stop_reason']}; errors {figures['errors'] or 'none'}")
     for i, r in enumerate(figures["per_round"], 1):
         print(f"  round {i}: generator {r['generator_us']:6.1f} us/request {r['generator_rps']:6.0f} requests/s, "
-              f"bare {r['bare_us']:6.1f} us/request {r['bare_rps']:6.0f} requests/s, ratio {r['ratio'] or 0:.2f}")
+              f"bare {r['bare_us']:6.1f} us/request {r['bare_rps']:6.0f} requests/s, ratio {r['ratio'] or 0:.2f} "
+              f"({r['first']} first, load average {r['load_average']:.2f})")
     print("medians:")
     print(f"  achieved            {rps:8.0f} requests/s, {figures['output_tokens_per_s']:.0f} output tokens/s "
           "(simulator in a separate process)")
@@ -212,6 +232,10 @@ def main(args: argparse.Namespace) -> int:
           "whole: nothing parsed, timed or classified)")
     print(f"  CPU ratio           {ratio or 0:8.2f} x the bare client per request "
           f"(target <= {MAX_RATIO}: {'meets' if ratio is not None and ratio <= MAX_RATIO else 'above'})")
+    print(f"  round ratios        {figures['round_ratio_median'] or 0:8.2f} median, "
+          f"{figures['round_ratio_min'] or 0:.2f}-{figures['round_ratio_max'] or 0:.2f} over {rounds} round(s); "
+          f"load average {figures['load_average_min']:.2f}-{figures['load_average_max']:.2f} (1 min, "
+          f"on {figures['cores']} cores)")
     verdict = "meets" if rps >= TARGET_RPS else "below"
     print(f"  target              {TARGET_RPS:8d} requests/s from one process: {verdict}")
     if args.json:

@@ -178,8 +178,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--users", type=int, default=32)
     b.add_argument("--duration", type=float, default=60.0, help="upper bound in seconds")
     b.add_argument("--output-tokens", type=int, default=1, help="tokens per answer (default 1: short)")
-    b.add_argument("--rounds", type=int, default=3,
-                   help="alternating runs of the generator and the bare client; medians are reported")
+    b.add_argument("--rounds", type=int, default=7,
+                   help="rounds of one generator and one bare-client run, in alternating order; medians are reported")
     b.add_argument("--json", type=Path, help="also write the figures as JSON")
     return p
 

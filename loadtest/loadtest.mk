@@ -5,7 +5,7 @@
 
 BENCH_REQUESTS ?= 20000
 BENCH_USERS ?= 32
-BENCH_ROUNDS ?= 3
+BENCH_ROUNDS ?= 7
 
 # What one process of the generator drives against a zero-latency simulator in another process.
 bench-loadgen: venv

@@ -24,6 +24,11 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
     assert len(figures["per_round"]) == 2
     for r in figures["per_round"]:
         assert r["ratio"] == pytest.approx(r["generator_us"] / r["bare_us"])
+        assert r["load_average"] >= 0
+    assert [r["first"] for r in figures["per_round"]] == ["generator", "bare"]
+    ratios = sorted(r["ratio"] for r in figures["per_round"])
+    assert figures["round_ratio_median"] == pytest.approx((ratios[0] + ratios[1]) / 2)
+    assert (figures["round_ratio_min"], figures["round_ratio_max"]) == (ratios[0], ratios[1])
     assert figures["requests_per_s"] > 100
     assert 0 < figures["client_cpu_us_per_request"] < 10_000
     assert figures["client_core_capacity_rps"] == pytest.approx(1e6 / figures["client_cpu_us_per_request"])
@@ -32,6 +37,8 @@ def test_bench_measures_rate_and_cpu_per_request(tmp_path: Path, capsys: pytest.
     text = capsys.readouterr().out
     assert "requests/s" in text
     assert f"ratio {figures['per_round'][0]['ratio']:.2f}" in text
+    assert re.search(rf"round ratios +{figures['round_ratio_median']:.2f} median, {ratios[0]:.2f}-{ratios[1]:.2f} "
+                     r"over 2 round\(s\); load average [0-9.]+-[0-9.]+", text), text
     assert re.search(rf"CPU ratio +{ratio:.2f} x the bare client per request \(target <= 1.2: (meets|above)\)",
                      text), text
 
