@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from stacks.autoscaling import FLOW_CONTROL_QUEUE_SERIES
+from stacks.autoscaling import FLOW_CONTROL_REQUESTS_SERIES
 from stacks.dashboard import WINDOW, render
 from stacks.metrics import epp_name
 
@@ -31,7 +31,7 @@ class AlertRule:
     runbook: str
 
 
-def _no_ready_pods(ready_pods: str, cold_start_s: int) -> AlertRule:
+def _no_ready_pods(ready_pods: str, cold_start_s: int) -> tuple[AlertRule, ...]:
     title, runbook = "No ready model server pods", (
         "The InferencePool has no ready vLLM pod: check the model server Deployment, GPU node "
         "capacity (spot / flex-start) and the Hugging Face token."
@@ -39,18 +39,34 @@ def _no_ready_pods(ready_pods: str, cold_start_s: int) -> AlertRule:
     # `or vector(0)` makes a vanished metric (EPP down) fire too.
     none_ready = f"(max({ready_pods}{{$sel}}) or vector(0)) < 1"
     if not cold_start_s:
-        return AlertRule("no-ready-pods", title, none_ready, "300s", "CRITICAL", runbook)
-    # A pool that scales to zero has no pod whenever it is idle: only requests waiting longer than a cold start
-    # may take for a pod that never came are a failure.
-    return AlertRule(
-        "no-ready-pods",
-        "Requests wait and no model server pod became ready",
-        f"{none_ready} and sum({FLOW_CONTROL_QUEUE_SERIES}{{$sel}}) > 0",
-        f"{cold_start_s}s",
-        "CRITICAL",
-        f"Requests have waited in the router for {cold_start_s} s (autoscaling.coldStartSeconds) and no pod is "
-        "ready: check the ScaledObject (kubectl describe scaledobject -n <namespace>), GPU node capacity and the "
-        "model server Deployment.",
+        return (AlertRule("no-ready-pods", title, none_ready, "300s", "CRITICAL", runbook),)
+    # A pool that scales to zero has no pod whenever it is idle. A failure is a pool with no ready pod while requests
+    # for it keep arriving (a retrying client keeps the router's counter rising) for longer than a cold start takes;
+    # per pool, so a warm pool does not hide a stuck one. The router's own absence is a rule of its own.
+    stuck = (
+        f"(max by (name) ({ready_pods}{{$sel}}) < 1) and on (name) label_replace(sum by (inference_pool) "
+        f'(increase({FLOW_CONTROL_REQUESTS_SERIES}{{$sel}}[{WINDOW}])) > 0, "name", "$1", "inference_pool", "(.*)")'
+    )
+    return (
+        AlertRule(
+            "no-ready-pods",
+            "Requests keep arriving and no model server pod became ready",
+            stuck,
+            f"{cold_start_s}s",
+            "CRITICAL",
+            f"A pool has had requests for {cold_start_s} s (autoscaling.coldStartSeconds) and no ready pod: check "
+            "its ScaledObject (kubectl describe scaledobject -n <namespace>), GPU node capacity and the model "
+            "server Deployment.",
+        ),
+        AlertRule(
+            "no-router",
+            "No endpoint picker reports its pool",
+            f"absent({ready_pods}{{$sel}})",
+            "300s",
+            "CRITICAL",
+            "No endpoint picker exports its pool's ready endpoints: check the router Deployments (<pool>-epp) and "
+            "their PodMonitoring. Without them no pool can be woken from zero.",
+        ),
     )
 
 
@@ -65,7 +81,7 @@ def rules(settings: Thresholds, family: str = "2026-04", cold_start_s: int = 0) 
     errors = settings.error_rate_percent / 100
     queue = settings.queue_size_threshold
     return (
-        _no_ready_pods(e("inference_pool_ready_pods"), cold_start_s),
+        *_no_ready_pods(e("inference_pool_ready_pods"), cold_start_s),
         AlertRule(
             "error-rate",
             f"Request error rate above {settings.error_rate_percent:g}%",

@@ -146,17 +146,22 @@ def test_the_routers_count_requests_for_empty_pools_and_the_chat_waits_for_the_c
 ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
 
 
-def _no_ready_pods_alert(doc: dict[str, Any]) -> dict[str, Any]:
-    [alert] = [a for a in of_type(doc, ALERT) if a["name"] == "no-ready-pods"]
+def _alert(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    [alert] = [a for a in of_type(doc, ALERT) if a["name"] == name]
     [condition] = alert["inputs"]["conditions"]
     return dict(condition["conditionPrometheusQueryLanguage"])
 
 
-def test_an_idle_pool_at_zero_is_not_an_outage_but_requests_waiting_past_the_cold_start_are(zero, plans):
-    scaled = _no_ready_pods_alert(zero)
-    assert "llm_d_epp_flow_control_queue_size" in scaled["query"] and scaled["duration"] == "600s"
-    plain = _no_ready_pods_alert(plans["nvidia-l4"])
+def test_an_idle_pool_at_zero_is_not_an_outage_but_one_that_never_wakes_is(zero, plans):
+    scaled = _alert(zero, "no-ready-pods")
+    # Per pool: requests kept arriving (the counter, which every retry raises) and no pod became ready.
+    assert "increase(llm_d_epp_flow_control_requests_total{" in scaled["query"]
+    assert "max by (name) (llm_d_epp_ready_endpoints{" in scaled["query"] and "on (name)" in scaled["query"]
+    assert scaled["duration"] == "600s"
+    assert _alert(zero, "no-router")["query"].startswith("absent(llm_d_epp_ready_endpoints{")
+    plain = _alert(plans["nvidia-l4"], "no-ready-pods")
     assert "flow_control" not in plain["query"] and plain["duration"] == "300s"
+    assert not [a for a in of_type(plans["nvidia-l4"], ALERT) if a["name"] == "no-router"]
 
 
 def test_without_scale_to_zero_nothing_of_it_is_planned(plans):
@@ -182,17 +187,12 @@ def test_the_plan_prices_idle_at_zero_and_states_the_cold_start(zero, plans):
     ("config", "key", "fix"),
     [
         (
-            {"llmd:autoscaling": {"minReplicas": 0, "coldStartSeconds": 700}, "llmd:gateway": {"timeoutSeconds": 900}},
-            "llmd:autoscaling.coldStartSeconds",
-            f"use coldStartSeconds <= {900 - MIN_ANSWER_S}, or raise llmd:gateway.timeoutSeconds",
-        ),
-        (
             {
                 "llmd:autoscaling": {"minReplicas": 0, "coldStartSeconds": 700},
                 "llmd:edge": {"backendTimeoutSeconds": 900},
             },
             "llmd:autoscaling.coldStartSeconds",
-            "raise llmd:edge.backendTimeoutSeconds",
+            f"use coldStartSeconds <= {900 - MIN_ANSWER_S}, or raise llmd:edge.backendTimeoutSeconds",
         ),
         ({"llmd:autoscaling": {"minReplicas": 0, "idleSeconds": 10}}, "llmd:autoscaling.idleSeconds", ""),
         (

@@ -89,16 +89,13 @@ def autoscaling(ctx: Context) -> Iterator[Problem]:
 
 
 def _cold_start_fits(ctx: Context, cold_start: object) -> Iterator[Problem]:
-    """A request that waits for a cold start must still have time to be answered before a load balancer cuts it."""
+    """A chat that waits for a cold start must still have time to be answered before the external load balancer
+    cuts it. The chat waits by retrying short requests, so the internal gateway's timeout bounds each attempt only."""
     from config.edge import EdgeSection
-    from config.serving.schema import GatewaySection
 
     if not isinstance(cold_start, int):
         return
-    limits = (
-        (f"{NS}:gateway.timeoutSeconds", known(ctx.section("gateway", GatewaySection), "timeout_seconds")),
-        (f"{NS}:edge.backendTimeoutSeconds", known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")),
-    )
+    limits = ((f"{NS}:edge.backendTimeoutSeconds", known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")),)
     for key, limit in limits:
         if isinstance(limit, int) and cold_start + MIN_ANSWER_S > limit:
             yield Problem(

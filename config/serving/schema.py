@@ -148,7 +148,8 @@ class AutoscalingSection(Section):
         ge=60,
         le=3600,
         description="With minReplicas 0: how long the chat waits for a pool to come up from zero, retrying and "
-        "showing 'the model is starting'; the no-ready-pods alert waits as long.",
+        "showing 'the model is starting' (at least 300 s less than edge.backendTimeoutSeconds); the no-ready-pods "
+        "alert waits as long.",
     )
     scale_down_window_seconds: int = Field(
         default=300,
