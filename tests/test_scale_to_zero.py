@@ -137,7 +137,7 @@ def test_the_routers_count_requests_for_empty_pools_and_the_chat_waits_for_the_c
     for picker in endpoint_pickers(zero):
         assert picker.config["featureGates"] == [FLOW_CONTROL_GATE]
     env = _env(zero)
-    assert env["COLD_START_SECONDS"] == "600"
+    assert env["COLD_START_SECONDS"] == "600" and env["IDLE_SECONDS"] == "1200"
     # The external load balancer's timeout (3600 s) bounds the cold start and the answer, and the chat ends first.
     total = int(env["REQUEST_TIMEOUT_SECONDS"]) + int(env["COLD_START_SECONDS"])
     assert 3600 - 60 <= total < 3600

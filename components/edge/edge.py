@@ -47,15 +47,17 @@ class EdgeArgs:
     edge: EdgeSettings
     # The metric family of the serving layer's version set: the dashboard and alerts query its names.
     metrics: str = "2026-04"
-    # Pools that scale to zero: how long the chat waits for one to start (0: they never stop).
+    # Pools that scale to zero: how long the chat waits for one to start (0: they never stop), and how long a pool
+    # must be idle before it stops.
     cold_start_seconds: int = 0
+    idle_seconds: int = 0
 
 
 def edge_args(s: Settings) -> EdgeArgs:
     metrics = VERSION_SETS[s.serving.version_set].metrics
     scaling = s.serving.autoscaling
-    cold_start = scaling.cold_start_s if scaling.to_zero else 0
-    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge, metrics, cold_start)
+    cold_start, idle = (scaling.cold_start_s, scaling.idle_s) if scaling.to_zero else (0, 0)
+    return EdgeArgs(s.project, s.region, s.stack, s.names, s.labels, s.model.name, s.edge, metrics, cold_start, idle)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class PublicEdge(pulumi.ComponentResource):
                 request_timeout_seconds=edge.backend_timeout_seconds
                 - (args.cold_start_seconds + CHAT_DEADLINE_MARGIN_S if args.cold_start_seconds else 0),
                 cold_start_seconds=args.cold_start_seconds,
+                idle_seconds=args.idle_seconds,
                 replicas=edge.frontend.replicas,
                 queue_concurrency=edge.frontend.queue_concurrency,
                 cpu_request=edge.frontend.cpu_request,

@@ -25,6 +25,8 @@ class FrontendArgs:
     request_timeout_seconds: int
     # How long a model may take to come up from zero replicas; 0: pools never scale to zero.
     cold_start_seconds: int
+    # How long a pool stays up after its last request: a 503 sooner after an answer is not a cold start.
+    idle_seconds: int
     replicas: int
     queue_concurrency: int | None
     cpu_request: str
@@ -49,6 +51,7 @@ def environment(args: FrontendArgs) -> list[dict[str, pulumi.Input[str]]]:
     if args.cold_start_seconds:
         # The chat then waits out a pool's start, saying so, instead of failing on the router's 503.
         env.append({"name": "COLD_START_SECONDS", "value": str(args.cold_start_seconds)})
+        env.append({"name": "IDLE_SECONDS", "value": str(args.idle_seconds)})
     if args.queue_concurrency is not None:
         env.append({"name": "QUEUE_CONCURRENCY", "value": str(args.queue_concurrency)})
     return env
