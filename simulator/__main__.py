@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 
-from simulator.config import DEFAULT_MODEL, SimulatorConfig
+from simulator.config import COLD_START_STYLES, DEFAULT_MODEL, SimulatorConfig
 from simulator.runner import bind_loopback, start_site
 from simulator.server import create_app
 
@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds after start during which no model server is ready (0 = ready at once)")
     p.add_argument("--cold-start-ttl-seconds", type=float, default=2.0,
                    help="during the cold start, how long a request is held before it gets 503")
+    p.add_argument("--cold-start-style", choices=COLD_START_STYLES, default="router",
+                   help="during the cold start, answer as llm-d's router (held, then 503 with its "
+                        "dropped-reason header) or as GKE's load balancer (a plain 503 at once)")
     p.add_argument("--log-level", default="WARNING")
     return p.parse_args(argv)
 
@@ -49,7 +52,7 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         timeout_rate=args.timeout_rate, drop_rate=args.drop_rate, seed=args.seed,
         hang_seconds=args.hang_seconds, max_running=args.max_running,
         kv_cache_tokens=args.kv_cache_tokens, cold_start_seconds=args.cold_start_seconds,
-        cold_start_ttl_seconds=args.cold_start_ttl_seconds,
+        cold_start_ttl_seconds=args.cold_start_ttl_seconds, cold_start_style=args.cold_start_style,
     )
 
 

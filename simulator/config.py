@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_MODEL = "Qwen/Qwen3-0.6B"
+# Who answers a request while the pool is at zero: llm-d's router (held up to its queue TTL, then a 503
+# with its dropped-reason header) or, as on GKE, the load balancer in front of it (a plain 503 at once).
+COLD_START_STYLES = ("router", "load-balancer")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class SimulatorConfig:
     kv_cache_tokens: int = 262_144
     cold_start_seconds: float = 0.0
     cold_start_ttl_seconds: float = 2.0
+    cold_start_style: str = "router"
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):
@@ -41,6 +45,8 @@ class SimulatorConfig:
         for name in ("ttft_ms", "itl_ms", "hang_seconds", "cold_start_seconds", "cold_start_ttl_seconds"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
+        if self.cold_start_style not in COLD_START_STYLES:
+            raise ValueError(f"cold_start_style must be one of {', '.join(COLD_START_STYLES)}")
         if self.output_tokens < 1:
             raise ValueError("output_tokens must be >= 1")
         rates = (self.error_rate, self.timeout_rate, self.drop_rate)

@@ -24,6 +24,8 @@ DONE = b"data: [DONE]\n\n"
 # the pool has no ready model server, e.g. during a scale from zero.
 DROPPED_REASON_HEADER = "x-llm-d-request-dropped-reason"
 NO_ENDPOINTS = "rejected-no-endpoints"
+# What GKE's load balancer answers, at once, while the pool has no backend at all.
+NO_HEALTHY_UPSTREAM = "no healthy upstream"
 
 
 class BadRequest(Exception):
@@ -159,11 +161,14 @@ def record(m: ModelMetrics, job: Job, ttft: float, itl: float, total: float, fin
 
 
 async def servers_ready(state: SimulatorState) -> bool:
-    """Hold a request as the router's flow-control queue does while the pool is still at zero: until a
-    server is ready (True) or the queue TTL expires first (False)."""
+    """Whether a server is ready, during a cold start as the front of the pool sees it: the router's
+    flow-control queue holds a request until a server is ready (True) or the queue TTL expires first
+    (False); the load balancer does not hold it."""
     wait = state.ready_at - time.monotonic()
     if wait <= 0:
         return True
+    if state.config.cold_start_style == "load-balancer":
+        return False
     ttl = state.config.cold_start_ttl_seconds
     await asyncio.sleep(min(wait, ttl))
     return wait <= ttl
@@ -186,6 +191,8 @@ async def generate(request: web.Request, chat: bool) -> web.StreamResponse:
     except BadRequest as e:
         return error_response(e.status, e.message, e.kind)
     if state.config.cold_start_seconds and not await servers_ready(state):
+        if state.config.cold_start_style == "load-balancer":
+            return web.Response(status=503, text=NO_HEALTHY_UPSTREAM)
         return no_endpoints_response()
     fault = state.draw_fault()
     log.debug("request model=%s stream=%s fault=%s", job.model, job.stream, fault)

@@ -1,3 +1,5 @@
+"""The simulator's cold start: a pool at zero as llm-d's router answers for it, or as GKE's load balancer does."""
+
 import json
 import threading
 import time
@@ -51,11 +53,33 @@ def test_a_request_held_until_the_pool_is_ready_is_served() -> None:
     assert all(0.5 <= held < 2.5 for held, _, _, _ in answers)
 
 
+def test_as_the_load_balancer_a_cold_pool_answers_a_plain_503_at_once() -> None:
+    cfg = SimulatorConfig(ttft_ms=0, itl_ms=0, cold_start_seconds=1.0, cold_start_ttl_seconds=5,
+                          cold_start_style="load-balancer")
+    with running_simulator(cfg) as url:
+        held, status, headers, body = timed_post(url)
+        assert status == 503
+        assert HEADER not in {k.lower() for k in headers}
+        assert body == b"no healthy upstream"
+        assert held < 0.25
+        time.sleep(1.0)
+        _, status, _, _ = timed_post(url)
+    assert status == 200
+
+
 def test_the_cold_start_flags_map_to_config() -> None:
-    cfg = config_from(parse_args(["--cold-start-seconds", "90", "--cold-start-ttl-seconds", "1.5"]))
-    assert (cfg.cold_start_seconds, cfg.cold_start_ttl_seconds) == (90, 1.5)
+    cfg = config_from(parse_args(["--cold-start-seconds", "90", "--cold-start-ttl-seconds", "1.5",
+                                  "--cold-start-style", "load-balancer"]))
+    assert (cfg.cold_start_seconds, cfg.cold_start_ttl_seconds, cfg.cold_start_style) == (90, 1.5, "load-balancer")
     defaults = config_from(parse_args([]))
-    assert (defaults.cold_start_seconds, defaults.cold_start_ttl_seconds) == (0, 2)
+    assert (defaults.cold_start_seconds, defaults.cold_start_ttl_seconds, defaults.cold_start_style) == (0, 2, "router")
+
+
+def test_an_unknown_cold_start_style_is_refused() -> None:
+    with pytest.raises(ValueError):
+        SimulatorConfig(cold_start_style="gateway")
+    with pytest.raises(SystemExit):
+        parse_args(["--cold-start-style", "gateway"])
 
 
 @pytest.mark.parametrize("kwargs", [{"cold_start_seconds": -1}, {"cold_start_ttl_seconds": -0.5}])
