@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -33,11 +34,18 @@ MODEL_HEADER = "X-Gateway-Base-Model-Name"
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_BASE_S = 0.5
 RETRY_MAX_S = 8.0
-# With COLD_START_SECONDS set, a 503 means the model's pool is coming up from zero replicas (llm-d's
-# router answers so when its queue TTL expires before a server is ready): tried again, at most this
-# far apart, until the cold-start budget is spent.
+# With COLD_START_SECONDS set, a 503 from a pool at zero replicas means "starting": on GKE it comes
+# within about a second, from the load balancer (no backend: no dropped-reason header, a body like
+# "no healthy upstream") or from llm-d's router (the header below, value NO_ENDPOINTS). Each try is
+# counted by the router, which is what wakes the pool, so one try every few seconds per model keeps
+# it waking: the tries are spread by full jitter, and one chat per model tries for all the others.
 COLD_START_STATUS = 503
-COLD_START_RETRY_MAX_S = 5.0
+DROPPED_REASON_HEADER = "x-llm-d-request-dropped-reason"
+NO_ENDPOINTS = "rejected-no-endpoints"
+COLD_START_RETRY_MAX_S = 10.0
+# Once a pool is found starting, what it may answer while it wakes (a router that still has no
+# endpoint to schedule on, a server not ready yet): tried again within the same budget.
+WAKE_STATUSES = frozenset({429, 502, 503, 504})
 DETAIL_CHARS = 200
 # After [DONE], how long the end of the body may take before the connection is dropped, not reused.
 DRAIN_S = 1.0
@@ -47,15 +55,46 @@ Spacing = Callable[[], float]
 
 
 class Starting:
-    """The marker ``stream_chat`` yields once when the model's servers are starting."""
+    """A notice before any text: ``STARTING`` (``stream_chat`` yields it once, when the model service
+    said that the model's servers are starting) or ``SLOW`` (no text for a while, cause unknown)."""
 
-    __slots__ = ()
+    __slots__ = ("cold",)
+
+    def __init__(self, cold: bool) -> None:
+        self.cold = cold
 
     def __repr__(self) -> str:
-        return "STARTING"
+        return "STARTING" if self.cold else "SLOW"
 
 
-STARTING = Starting()
+STARTING = Starting(cold=True)
+SLOW = Starting(cold=False)
+
+
+class Wake:
+    """A model found starting, and the one chat of this process that probes it for the others: they
+    wait for ``done``, then send at once if ``go``, or else one of them takes over the probing and
+    goes on with its back-off from ``attempts``."""
+
+    __slots__ = ("attempts", "done", "go")
+
+    def __init__(self, attempts: int = 0) -> None:
+        self.done = asyncio.Event()
+        self.go = False
+        self.attempts = attempts
+
+    def end(self, go: bool) -> None:
+        self.go = go
+        self.done.set()
+
+
+_jitter = random.Random()
+
+
+def cold_start_pause(attempt: int, left_s: float) -> float:
+    """Full jitter: uniform up to the doubling step (capped), and never past the budget's end."""
+    step = min(COLD_START_RETRY_MAX_S, RETRY_BASE_S * 2**min(attempt, 30))
+    return min(_jitter.uniform(0.0, step), max(left_s, 0.0))
 
 
 class GatewayClient:
@@ -71,6 +110,9 @@ class GatewayClient:
         self.base = settings.api_base
         self.headers = {"Authorization": f"Bearer {settings.api_key}"}
         self._session: aiohttp.ClientSession | None = None
+        # With COLD_START_SECONDS: per model, when a chat last got an answer, and the wake in progress.
+        self._answered_at: dict[str, float] = {}
+        self._wakes: dict[str, Wake] = {}
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -106,11 +148,12 @@ class GatewayClient:
             if response.status == 200:
                 break
             status = response.status
+            headers = {name.lower(): value for name, value in response.headers.items()}
             detail = await self._detail(response)
             if status in retry and attempt < self.settings.max_retries:
                 attempt = await self._pause(attempt)
                 continue
-            raise StatusError(status, detail)
+            raise StatusError(status, detail, headers)
         try:
             yield response
         except TimeoutError:
@@ -161,34 +204,107 @@ class GatewayClient:
 
     async def _cold_start_chat(self, body: dict[str, Any], model: str,
                                spacing: Spacing | None) -> AsyncGenerator[str | Starting, None]:
-        """Send the chat again after each 503, yielding ``STARTING`` once, until the model's servers
-        answer or ``COLD_START_SECONDS`` have passed since the chat began (``ColdStartTimeout``).
-        ``BACKEND_MAX_RETRIES`` applies to the other statuses only."""
+        """Send the chat again while the model's servers are starting, yielding ``STARTING`` once,
+        until they answer or ``COLD_START_SECONDS`` have passed since the chat began
+        (``ColdStartTimeout``). ``BACKEND_MAX_RETRIES`` applies to the other statuses only.
+
+        While one chat of this process probes a starting model, the others wait for it rather than
+        each sending; they send when it got an answer (or a failure that is not a cold start), and
+        one of them takes over when it stops without one (closed, cancelled, its budget spent).
+        """
         budget_s = self.settings.cold_start_s
         give_up = time.monotonic() + budget_s
         retry = RETRY_STATUSES - {COLD_START_STATUS}
+        probe: Wake | None = None
+        told = False
         attempt = 0
-        while True:
-            try:
-                async for piece in self._chat_once(body, model, retry, spacing):
-                    yield piece
-                return
-            except StatusError as e:
-                left = give_up - time.monotonic()
-                if e.status != COLD_START_STATUS:
-                    raise
-                if left <= 0:
-                    raise ColdStartTimeout(budget_s) from e
-            if attempt == 0:
-                log.info("model starting", extra={"model": model, "budget_s": budget_s})
-                yield STARTING
-            await asyncio.sleep(min(RETRY_BASE_S * 2**attempt, COLD_START_RETRY_MAX_S, left))
-            attempt = min(attempt + 1, 10)  # the pause is capped well before this
+        try:
+            while True:
+                wake = self._wakes.get(model)
+                if wake is not None and wake is not probe:
+                    if not told:
+                        told = True
+                        yield STARTING
+                    await self._wait(wake, give_up, budget_s)
+                    if not wake.go:
+                        if model in self._wakes:
+                            continue  # another waiting chat took over
+                        probe = self._probe(model, wake.attempts)
+                        attempt = wake.attempts
+                        await asyncio.sleep(cold_start_pause(attempt, give_up - time.monotonic()))
+                        if time.monotonic() >= give_up:
+                            raise ColdStartTimeout(budget_s)
+                try:
+                    async for piece in self._chat_once(body, model, retry, spacing, self._answered):
+                        yield piece
+                    return
+                except StatusError as e:
+                    if not ((told and e.status in WAKE_STATUSES) or self._pool_at_zero(e, model)):
+                        self._end(model, probe, go=True)
+                        raise
+                    if time.monotonic() >= give_up:
+                        raise ColdStartTimeout(budget_s) from e
+                current = self._wakes.get(model)
+                if current is None:
+                    probe = self._probe(model)
+                elif current is not probe:
+                    continue  # another chat probes already: wait for it
+                if not told:
+                    told = True
+                    yield STARTING
+                await asyncio.sleep(cold_start_pause(attempt, give_up - time.monotonic()))
+                attempt += 1
+                probe.attempts = attempt
+        finally:
+            self._end(model, probe, go=False)
+
+    def _pool_at_zero(self, error: StatusError, model: str) -> bool:
+        """Whether a 503 says that the model has no server: the router's no-endpoints drop or a 503
+        without a drop reason (the load balancer's), unless this process got an answer from the model
+        less than ``IDLE_SECONDS`` ago (then the pool cannot have been scaled to zero yet)."""
+        if error.status != COLD_START_STATUS:
+            return False
+        if error.headers.get(DROPPED_REASON_HEADER, NO_ENDPOINTS) != NO_ENDPOINTS:
+            return False
+        idle_s = self.settings.idle_s
+        answered = self._answered_at.get(model)
+        return not (idle_s and answered is not None and time.monotonic() - answered < idle_s)
+
+    def _answered(self, model: str) -> None:
+        """A chat for ``model`` got an answer (status 200): the chats waiting for its servers may send."""
+        self._answered_at[model] = time.monotonic()
+        self._end(model, self._wakes.get(model), go=True)
+
+    def _probe(self, model: str, attempts: int = 0) -> Wake:
+        """This chat probes ``model`` for the chats of this process that wait for its servers."""
+        if not attempts:
+            log.info("model starting", extra={"model": model, "budget_s": self.settings.cold_start_s})
+        wake = self._wakes[model] = Wake(attempts)
+        return wake
+
+    def _end(self, model: str, wake: Wake | None, go: bool) -> None:
+        if wake is None:
+            return
+        if self._wakes.get(model) is wake:
+            del self._wakes[model]
+        if not wake.done.is_set():
+            wake.end(go)
+
+    @staticmethod
+    async def _wait(wake: Wake, give_up: float, budget_s: float) -> None:
+        try:
+            async with asyncio.timeout(max(give_up - time.monotonic(), 0.0)):
+                await wake.done.wait()
+        except TimeoutError:
+            raise ColdStartTimeout(budget_s) from None
 
     async def _chat_once(self, body: dict[str, Any], model: str, retry: frozenset[int],
-                         spacing: Spacing | None = None) -> AsyncGenerator[str, None]:
+                         spacing: Spacing | None = None,
+                         answered: Callable[[str], None] | None = None) -> AsyncGenerator[str, None]:
         async with self.request("POST", "/chat/completions", retry, json=body,
                                 headers={MODEL_HEADER: model}) as response:
+            if answered is not None:
+                answered(model)
             content = response.content
             reader = SSEReader(response)
             while not reader.ended:

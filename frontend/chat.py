@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import gradio as gr
 
-from frontend.backend import STARTING, GatewayClient, ModelCatalog, Starting
+from frontend.backend import SLOW, STARTING, GatewayClient, ModelCatalog, Starting
 from frontend.errors import EmptyReply, causes, describe
 from frontend.history import build_messages
 from frontend.settings import Settings
@@ -26,6 +26,10 @@ Item = str | Starting | BaseException | None
 # interval has passed since it handed the previous one, which is a little sooner than it has passed
 # since that one went out: not held back again for so little.
 SPACING_SLACK_S = 0.005
+# While a notice stands in for the answer it is passed on again this often: Gradio looks whether the
+# page is still open only when the chat function yields, so a closed page stops the chat (and its
+# retries) within this long.
+NOTICE_REPEAT_S = 12.0
 
 
 async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s: float,
@@ -39,15 +43,16 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
     seconds, which bounds the app's work per chat under load. The end of the
     stream is passed on at once.
 
-    ``STARTING`` is passed on once, and only before any text: when ``source`` yields it, or after
-    ``notice_s`` seconds without text.
+    With ``notice_s``, notices are passed on only before any text: ``SLOW`` after ``notice_s``
+    seconds without text, ``STARTING`` when ``source`` yields it (from then on in ``SLOW``'s place),
+    and the current one again every ``NOTICE_REPEAT_S`` until the text begins.
     """
     # A deque and a bare future rather than an asyncio.Queue: a piece arrives with every network read,
     # and the consumer needs waking only when it waits for the first item of an update.
     pending: deque[Item] = deque()
     loop = asyncio.get_running_loop()
     finished = False
-    told = False
+    shown: Starting | None = None
     arrived: asyncio.Future[None] | None = None
     # While the consumer holds back an update, the end of the stream wakes it at once.
     # A bare future and a timer handle: ``wait_for`` would make a task per update.
@@ -57,7 +62,15 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
         pending.append(item)
         wake(arrived)
 
-    notice = loop.call_later(notice_s, put, STARTING) if notice_s is not None else None
+    notice: asyncio.TimerHandle | None = None
+
+    def remind() -> None:
+        nonlocal notice
+        put(SLOW)
+        notice = loop.call_later(NOTICE_REPEAT_S, remind)
+
+    if notice_s is not None:
+        notice = loop.call_later(notice_s, remind)
 
     async def produce() -> None:
         nonlocal finished
@@ -95,15 +108,18 @@ async def pieces_within(source: AsyncGenerator[str | Starting, None], timeout_s:
             pending.clear()
             text = "".join([i for i in items if isinstance(i, str)])
             if text:
-                told = True
                 if notice is not None:
                     notice.cancel()
                     notice = None
                 yield text
                 last = time.monotonic()
-            elif not told and STARTING in items:
-                told = True
-                yield STARTING
+            elif notice is not None and (STARTING in items or SLOW in items):
+                if STARTING in items:
+                    shown = STARTING
+                    notice.cancel()
+                    notice = loop.call_later(NOTICE_REPEAT_S, remind)
+                shown = shown or SLOW
+                yield shown
             for item in items:
                 if isinstance(item, BaseException):
                     raise item

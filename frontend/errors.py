@@ -7,6 +7,7 @@ HTTP client's own exception), so this module knows nothing of the HTTP client.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -26,11 +27,18 @@ class BackendError(Exception):
 
 
 class StatusError(BackendError):
-    """The model service answered with an HTTP error status."""
+    """The model service answered with an HTTP error status.
 
-    def __init__(self, status: int, detail: str = "") -> None:
+    ``detail`` is the start of the body and ``headers`` the response's headers (names in lower case):
+    together they tell who answered, e.g. llm-d's router (its ``x-llm-d-request-dropped-reason``) or
+    the load balancer in front of it. Neither is logged.
+    """
+
+    def __init__(self, status: int, detail: str = "", headers: Mapping[str, str] | None = None) -> None:
         super().__init__(f"HTTP {status}: {detail}" if detail else f"HTTP {status}")
         self.status = status
+        self.detail = detail
+        self.headers: Mapping[str, str] = headers or {}
 
 
 class BrokenStream(BackendError):
@@ -76,9 +84,13 @@ def about(seconds: float) -> str:
 
 
 def starting_notice(budget_s: float) -> str:
-    """What the page shows while the model comes up from zero replicas."""
+    """What the page shows once the model service said that the model has no server yet (a 503)."""
     return (f"The model is starting (its servers were scaled to zero while idle). This can take up to "
             f"about {about(budget_s)}; the answer will appear here.")
+
+
+SLOW_NOTICE = ("The model is taking longer than usual to answer; it may be starting. "
+               "The answer will appear here.")
 
 
 def causes(error: BaseException) -> list[BaseException]:

@@ -23,6 +23,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cold-start-seconds", type=float, default=0.0,
                    help="the simulator starts with no ready model server for this long (scale from zero); "
                         "the app gets twice that as COLD_START_SECONDS")
+    p.add_argument("--cold-start-style", choices=("router", "load-balancer"), default="router",
+                   help="who answers 503 during the cold start: llm-d's router or GKE's load balancer")
     return p.parse_args(argv)
 
 
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     sim = start_simulator(["--model", MODEL, "--model", "simulated/other-model",
                            "--ttft-ms", str(args.ttft_ms), "--itl-ms", str(args.itl_ms),
                            "--output-tokens", str(args.output_tokens),
-                           "--cold-start-seconds", str(args.cold_start_seconds)], port=args.sim_port)
+                           "--cold-start-seconds", str(args.cold_start_seconds),
+                           "--cold-start-style", args.cold_start_style], port=args.sim_port)
     env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "INFO", "IAP_REQUIRED": "false",  # no IAP on loopback
            "COLD_START_SECONDS": str(2 * args.cold_start_seconds)}
     app, url = start_app(sim.url, env, log=sys.stdout, port=args.port)

@@ -50,6 +50,7 @@ class Settings:
     max_retries: int = 0
     cold_start_s: float = 0.0
     cold_start_notice_s: float = 5.0
+    idle_s: float = 0.0
     queue_concurrency: int = 256
     queue_max_size: int = 0
     queue_status_s: float = 2.0
@@ -121,6 +122,7 @@ class Settings:
             max_retries=_int(e, "BACKEND_MAX_RETRIES", d.max_retries),
             cold_start_s=_float(e, "COLD_START_SECONDS", d.cold_start_s),
             cold_start_notice_s=_float(e, "COLD_START_NOTICE_SECONDS", d.cold_start_notice_s),
+            idle_s=_float(e, "IDLE_SECONDS", d.idle_s),
             queue_concurrency=_int(e, "QUEUE_CONCURRENCY", d.queue_concurrency, 1),
             queue_max_size=_int(e, "QUEUE_MAX_SIZE", d.queue_max_size),
             queue_status_s=_float(e, "QUEUE_STATUS_SECONDS", d.queue_status_s, 0.1),

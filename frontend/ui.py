@@ -4,6 +4,7 @@ Annotations stay real objects here (no postponed evaluation): Gradio reads the
 endpoint's type hints on every call, and string hints would be evaluated each time.
 """
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,7 @@ import gradio as gr
 
 from frontend.backend import Starting
 from frontend.chat import ChatService
-from frontend.errors import starting_notice
+from frontend.errors import SLOW_NOTICE, about, starting_notice
 
 # The lean API app's name of the whole-answer ``chat`` that ``/gradio_api/run/chat`` is routed to.
 WHOLE_ANSWER = "chat_whole"
@@ -47,19 +48,21 @@ def whole_answer_endpoint(service: ChatService) -> Any:
 
 
 RETRY_HINT = "This message was not answered. Send it again to retry."
-STARTING_HINT = "Waiting for the model's servers."
 
 
-def starting_note(service: ChatService) -> gr.ChatMessage:
-    """The notice shown in the answer's place while the model comes up from zero replicas."""
-    return gr.ChatMessage(role="assistant", content=STARTING_HINT,
-                          metadata={"title": f"⏳ {starting_notice(service.settings.cold_start_s)}",
-                                    "status": "pending"})
+def starting_note(service: ChatService, notice: Starting, waited_s: float) -> gr.ChatMessage:
+    """The notice shown in the answer's place while no text has come: that the model is starting
+    (once the model service said so) or only that it takes long, with the time waited so far."""
+    title = starting_notice(service.settings.cold_start_s) if notice.cold else SLOW_NOTICE
+    waiting_for = "the model's servers" if notice.cold else "the model"
+    return gr.ChatMessage(role="assistant", content=f"Waiting for {waiting_for} ({about(waited_s)} so far).",
+                          metadata={"title": f"⏳ {title}", "status": "pending"})
 
 
 def page_handler(service: ChatService) -> Any:
     """The page's chat function: failures appear in the conversation as a marked note, and so does the
-    notice that the model is starting (replaced by the answer when it comes).
+    notice that the model is starting (replaced by the answer when it comes; shown again with the time
+    waited every ``chat.NOTICE_REPEAT_S``, which lets Gradio stop the chat of a closed page).
 
     Both notes carry Gradio ``metadata`` with a title, which history conversion
     leaves out, so a note is never sent to the model as an answer.
@@ -68,10 +71,11 @@ def page_handler(service: ChatService) -> Any:
     async def respond(message: Any, history: Any, model: Any, max_tokens: Any,
                       temperature: Any) -> AsyncIterator[Any]:
         answer = ""
+        begin = time.monotonic()
         try:
             async for update in service.updates(message, history, model, max_tokens, temperature):
                 if isinstance(update, Starting):
-                    yield starting_note(service)
+                    yield starting_note(service, update, time.monotonic() - begin)
                 else:
                     answer = update
                     yield answer

@@ -1,5 +1,7 @@
-"""A model pool scaled to zero: the simulator's cold-start mode stands in for llm-d's router, which holds a
-request up to its queue TTL and then answers 503 ``rejected-no-endpoints`` until a server is ready."""
+"""A model pool scaled to zero, against the simulator's cold-start modes: ``router`` stands in for llm-d's
+router, which holds a request up to its queue TTL and then answers 503 ``rejected-no-endpoints`` until a
+server is ready; ``load-balancer`` for GKE's load balancer, which answers a plain 503 at once while the
+pool has no backend. (The retry loop itself is tested against a counting stub: test_cold_start_retries.py.)"""
 
 from __future__ import annotations
 
@@ -22,11 +24,12 @@ from simulator import SimulatorConfig, running_simulator
 MODEL = "Qwen/Qwen3-0.6B"
 ANSWER = "[sim] received 1 message; alpha bravo charlie"
 NOTICE = "The model is starting"
+SLOW = "The model is taking longer than usual"
 
 
-def cold(seconds: float, ttl: float) -> SimulatorConfig:
+def cold(seconds: float, ttl: float, style: str = "router") -> SimulatorConfig:
     return SimulatorConfig(ttft_ms=0, itl_ms=0, output_tokens=4, cold_start_seconds=seconds,
-                           cold_start_ttl_seconds=ttl)
+                           cold_start_ttl_seconds=ttl, cold_start_style=style)
 
 
 def page(url: str, **overrides: Any) -> list[tuple[float, Any]]:
@@ -41,8 +44,8 @@ def page(url: str, **overrides: Any) -> list[tuple[float, Any]]:
     return run(go, service)
 
 
-def is_notice(item: Any) -> bool:
-    return isinstance(item, gr.ChatMessage) and NOTICE in str(item.metadata.get("title", ""))
+def is_notice(item: Any, text: str = NOTICE) -> bool:
+    return isinstance(item, gr.ChatMessage) and text in str(item.metadata.get("title", ""))
 
 
 def test_the_page_shows_the_notice_at_the_first_503_then_the_answer() -> None:
@@ -56,13 +59,31 @@ def test_the_page_shows_the_notice_at_the_first_503_then_the_answer() -> None:
     assert rest[-1][1] == ANSWER
 
 
-def test_the_page_shows_the_notice_when_no_token_came_within_the_notice_time() -> None:
+def test_the_page_shows_the_load_balancers_503_as_a_start_too() -> None:
+    with running_simulator(cold(1.5, 0, "load-balancer")) as url:
+        got = page(url, cold_start_s=30, cold_start_notice_s=20)
+    (when, notice), *rest = got
+    assert is_notice(notice) and when < 0.5
+    assert rest[-1][1] == ANSWER
+
+
+def test_without_a_503_the_notice_after_the_notice_time_says_only_that_it_takes_long() -> None:
     with running_simulator(cold(1.5, 10)) as url:  # held by the "router" until served: no 503 at all
         got = page(url, cold_start_s=30, cold_start_notice_s=0.3)
-    assert is_notice(got[0][1])
+    assert is_notice(got[0][1], SLOW)
+    assert "scaled to zero" not in got[0][1].metadata["title"]
     assert 0.25 <= got[0][0] < 1.4
     assert [item for _, item in got[1:]][-1] == ANSWER
-    assert not any(is_notice(item) for _, item in got[1:])
+    assert not any(is_notice(item) for _, item in got)
+
+
+def test_a_503_after_the_neutral_notice_turns_it_into_the_starting_notice() -> None:
+    with running_simulator(cold(2.0, 0.8)) as url:
+        got = page(url, cold_start_s=30, cold_start_notice_s=0.3)
+    notices = [(when, item) for when, item in got if isinstance(item, gr.ChatMessage)]
+    assert is_notice(notices[0][1], SLOW) and notices[0][0] < 0.75
+    assert is_notice(notices[-1][1]) and notices[-1][0] >= 0.75
+    assert got[-1][1] == ANSWER
 
 
 def test_the_scripted_api_never_carries_the_notice() -> None:
@@ -117,14 +138,17 @@ def test_without_a_cold_start_budget_a_503_is_an_error_at_once() -> None:
 
 def test_the_answer_deadline_adds_the_cold_start_budget() -> None:
     settings = Settings.from_env({"IAP_REQUIRED": "false", "REQUEST_TIMEOUT_SECONDS": "60",
-                                  "COLD_START_SECONDS": "300", "COLD_START_NOTICE_SECONDS": "2.5"})
+                                  "COLD_START_SECONDS": "300", "COLD_START_NOTICE_SECONDS": "2.5",
+                                  "IDLE_SECONDS": "900"})
     assert (settings.cold_start_s, settings.cold_start_notice_s, settings.answer_timeout_s) == (300, 2.5, 360)
+    assert settings.idle_s == 900
     defaults = Settings.from_env({"IAP_REQUIRED": "false"})
-    assert (defaults.cold_start_s, defaults.cold_start_notice_s) == (0, 5)
+    assert (defaults.cold_start_s, defaults.cold_start_notice_s, defaults.idle_s) == (0, 5, 0)
     assert defaults.answer_timeout_s == defaults.request_timeout_s
 
 
-@pytest.mark.parametrize("env", [{"COLD_START_SECONDS": "-1"}, {"COLD_START_NOTICE_SECONDS": "0"}])
+@pytest.mark.parametrize("env", [{"COLD_START_SECONDS": "-1"}, {"COLD_START_NOTICE_SECONDS": "0"},
+                                 {"IDLE_SECONDS": "-1"}])
 def test_bad_cold_start_settings_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         Settings.from_env({"IAP_REQUIRED": "false", **env})
