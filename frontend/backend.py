@@ -217,7 +217,7 @@ class GatewayClient:
         retry = RETRY_STATUSES - {COLD_START_STATUS}
         probe: Wake | None = None
         told = False
-        attempt = 0
+        attempt = retries = 0
         try:
             while True:
                 wake = self._wakes.get(model)
@@ -240,6 +240,9 @@ class GatewayClient:
                     return
                 except StatusError as e:
                     if not ((told and e.status in WAKE_STATUSES) or self._pool_at_zero(e, model)):
+                        if e.status == COLD_START_STATUS and retries < self.settings.max_retries:
+                            retries = await self._pause(retries)  # as without COLD_START_SECONDS
+                            continue
                         self._end(model, probe, go=True)
                         raise
                     if time.monotonic() >= give_up:

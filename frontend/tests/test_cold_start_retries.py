@@ -88,6 +88,20 @@ def test_a_503_soon_after_an_answer_is_an_error_not_a_cold_start() -> None:
     assert len(stub.times) == 2
 
 
+def test_a_503_soon_after_an_answer_is_retried_as_backend_max_retries_says() -> None:
+    stub = Stub(in_order(200, 503, 200))
+    with running_stub(stub) as url:
+        service = service_for(url, default_model=MODEL, cold_start_s=30, idle_s=60, max_retries=1)
+
+        async def go() -> list[Any]:
+            await page_items(service)
+            return await page_items(service)
+
+        second = run(go, service)
+    assert second[-1] == ANSWER and not any(is_notice(item) for item in second)
+    assert len(stub.times) == 3
+
+
 def test_without_idle_seconds_a_503_after_an_answer_is_still_a_cold_start(fast_retries: None) -> None:
     stub = Stub(in_order(200, 503, 503))
     with running_stub(stub) as url:
