@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from frontend.errors import BrokenStream, ColdStartTimeout, StatusError, Unreachable
+from frontend.errors import BackendError, BrokenStream, ColdStartTimeout, StatusError, Unreachable
 from frontend.settings import Settings
 from frontend.sse import SSEReader, parse_json
 
@@ -247,6 +247,11 @@ class GatewayClient:
                         raise
                     if time.monotonic() >= give_up:
                         raise ColdStartTimeout(budget_s) from e
+                except (BackendError, TimeoutError):
+                    # Not a cold start (the gateway unreachable, the stream broken): the waiting chats find
+                    # out for themselves at once rather than taking over one by one.
+                    self._end(model, probe, go=True)
+                    raise
                 current = self._wakes.get(model)
                 if current is None:
                     probe = self._probe(model)
@@ -264,7 +269,9 @@ class GatewayClient:
     def _pool_at_zero(self, error: StatusError, model: str) -> bool:
         """Whether a 503 says that the model has no server: the router's no-endpoints drop or a 503
         without a drop reason (the load balancer's), unless this process got an answer from the model
-        less than ``IDLE_SECONDS`` ago (then the pool cannot have been scaled to zero yet)."""
+        less than ``IDLE_SECONDS`` ago (then the pool cannot have been scaled to zero yet). The load
+        balancer's body is not matched: its wording is not documented, and a cold start taken for an
+        error would not be retried, so nothing would wake the pool."""
         if error.status != COLD_START_STATUS:
             return False
         if error.headers.get(DROPPED_REASON_HEADER, NO_ENDPOINTS) != NO_ENDPOINTS:

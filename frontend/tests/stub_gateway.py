@@ -26,8 +26,8 @@ def chunk(text: str) -> bytes:
 @dataclass
 class Stub:
     """``answer(n, t)`` gives the status for the n-th chat request (from 0), ``t`` seconds after the
-    first one: 200 streams ``ANSWER`` (cut after its first token with ``cut``), any other status is
-    answered with ``headers`` and ``body``, at once."""
+    first one: 200 streams ``ANSWER`` (cut after its first token with ``cut``), 0 drops the connection
+    without an answer, any other status is answered with ``headers`` and ``body``, at once."""
 
     answer: Callable[[int, float], int]
     headers: dict[str, str] = field(default_factory=dict)
@@ -44,6 +44,9 @@ class Stub:
         n = len(self.times)
         status = self.answer(n, now - self.times[0] if self.times else 0.0)
         self.times.append(now)
+        if status == 0 and request.transport is not None:
+            request.transport.abort()
+            return web.Response()
         if status != 200:
             return web.Response(status=status, text=self.body, headers=self.headers)
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
