@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+from pulumi_gcp.compute import Firewall
 
 from components.options import child_options
 from config.naming import Names
@@ -87,44 +89,41 @@ class Network(pulumi.ComponentResource):
             log_config={"enable": True, "filter": "ERRORS_ONLY"},
             opts=child,
         )
-        ports = [str(port) for port in LOAD_BALANCED_PORTS]
-        self.health_check_firewall = gcp.compute.Firewall(
-            "allow-health-checks",
-            name=n.of("allow-health-checks"),
-            project=args.project,
-            network=self.vpc.id,
-            direction="INGRESS",
-            source_ranges=list(HEALTH_CHECK_RANGES),
-            allows=[{"protocol": "tcp", "ports": ports}],
-            target_service_accounts=[args.node_service_account],
-            description="Google Cloud load balancer health checks to the pods' serving ports",
-            opts=child,
-        )
-        self.proxy_firewall = gcp.compute.Firewall(
-            "allow-proxy-only",
-            name=n.of("allow-proxy-only"),
-            project=args.project,
-            network=self.vpc.id,
-            direction="INGRESS",
-            source_ranges=[args.proxy_only_cidr],
-            allows=[{"protocol": "tcp", "ports": ports}],
-            target_service_accounts=[args.node_service_account],
-            description="Internal gateway proxies to the model servers and the endpoint picker",
-            opts=child,
-        )
-        if args.control_plane_ports:
-            self.control_plane_firewall = gcp.compute.Firewall(
-                "allow-control-plane",
-                name=n.of("allow-control-plane"),
+
+        def allow_to_nodes(key: str, sources: list[str], ports: Sequence[int], description: str) -> Firewall:
+            """TCP from `sources` to the cluster's nodes only (by their service account)."""
+            return gcp.compute.Firewall(
+                key,
+                name=n.of(key),
                 project=args.project,
                 network=self.vpc.id,
                 direction="INGRESS",
-                source_ranges=[args.master_cidr],
-                allows=[{"protocol": "tcp", "ports": [str(p) for p in args.control_plane_ports]}],
+                source_ranges=sources,
+                allows=[{"protocol": "tcp", "ports": [str(p) for p in ports]}],
                 target_service_accounts=[args.node_service_account],
-                description="The private control plane to in-cluster API extensions (KEDA's metrics server and "
-                "webhook), which GKE's own rule does not open",
+                description=description,
                 opts=child,
+            )
+
+        self.health_check_firewall = allow_to_nodes(
+            "allow-health-checks",
+            list(HEALTH_CHECK_RANGES),
+            LOAD_BALANCED_PORTS,
+            "Google Cloud load balancer health checks to the pods' serving ports",
+        )
+        self.proxy_firewall = allow_to_nodes(
+            "allow-proxy-only",
+            [args.proxy_only_cidr],
+            LOAD_BALANCED_PORTS,
+            "Internal gateway proxies to the model servers and the endpoint picker",
+        )
+        if args.control_plane_ports:
+            self.control_plane_firewall = allow_to_nodes(
+                "allow-control-plane",
+                [args.master_cidr],
+                args.control_plane_ports,
+                "The private control plane to in-cluster API extensions (KEDA's metrics server and webhook), which "
+                "GKE's own rule does not open",
             )
         self.register_outputs(
             {"network": self.vpc.name, "subnet": self.subnet.name, "proxyOnlySubnet": self.proxy_only_subnet.name}

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from components.options import child_options
-from components.serving.hf_token import workload_identity_principal
+from components.serving.project_grants import workload_identity_grants
 from stacks.autoscaling import Keda
 
 TRIGGER_AUTH_NAME = "managed-prometheus"
@@ -35,21 +34,10 @@ class KedaAutoscaling(pulumi.ComponentResource):
         super().__init__("llmd:serving:KedaAutoscaling", name, None, opts)
         child = child_options(self, opts)
         keda = args.keda
-        number = pulumi.Output.from_input(args.project_number)
-        principal = number.apply(
-            lambda n: workload_identity_principal(n, args.project, keda.namespace, keda.operator_service_account)
-        )
         # The operator evaluates the triggers; granted before it starts so its first query is already allowed.
-        self.grants = [
-            gcp.projects.IAMMember(
-                f"{name}-{role.rsplit('/', 1)[-1].replace('.', '-')}",
-                project=args.project,
-                role=role,
-                member=principal,
-                opts=child,
-            )
-            for role in keda.roles
-        ]
+        self.grants = workload_identity_grants(
+            name, args.project, args.project_number, keda.namespace, keda.operator_service_account, keda.roles, child
+        )
         # The program's own namespace (not Helm's create_namespace): `pulumi destroy` removes it after the release.
         self.namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",

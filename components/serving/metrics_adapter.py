@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from components.options import child_options
-from components.serving.hf_token import workload_identity_principal
+from components.serving.project_grants import workload_identity_grants
 from stacks.autoscaling import MetricsAdapter
 
 
@@ -29,21 +28,10 @@ class CustomMetricsAdapter(pulumi.ComponentResource):
         super().__init__("llmd:serving:CustomMetricsAdapter", name, None, opts)
         child = child_options(self, opts)
         adapter = args.adapter
-        number = pulumi.Output.from_input(args.project_number)
-        principal = number.apply(
-            lambda n: workload_identity_principal(n, args.project, adapter.namespace, adapter.service_account)
-        )
         # Granted before the adapter starts, so its first Cloud Monitoring read is already allowed.
-        self.grants = [
-            gcp.projects.IAMMember(
-                f"{name}-{role.rsplit('/', 1)[-1].replace('.', '-')}",
-                project=args.project,
-                role=role,
-                member=principal,
-                opts=child,
-            )
-            for role in adapter.roles
-        ]
+        self.grants = workload_identity_grants(
+            name, args.project, args.project_number, adapter.namespace, adapter.service_account, adapter.roles, child
+        )
         self.manifest = k8s.yaml.v2.ConfigFile(
             f"{name}-manifest",
             file=adapter.manifest_url,
