@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -90,28 +91,35 @@ def test_slow_backend_shows_a_timeout(apps: dict[str, str], page: Page) -> None:
 
 
 @pytest.fixture
-def cold_app(artifacts: Path) -> Iterator[str]:
-    """An app whose gateway comes up only after the app: a simulator whose pool is at zero for 4 s."""
+def cold_app(artifacts: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+    """An app and a way to start its gateway: a simulator whose pool is at zero for its first 4 s. The test
+    starts it once the page has loaded, so a slow browser start cannot use up the cold start."""
     port = free_port()
     env = {"DEFAULT_MODEL": MODEL, "LOG_LEVEL": "WARNING", "COLD_START_SECONDS": "30",
            "COLD_START_NOTICE_SECONDS": "10"}
+    sims: list[Any] = []
+
+    def start_gateway() -> None:
+        sims.append(start_simulator(["--model", MODEL, "--ttft-ms", "0", "--itl-ms", "20",
+                                     "--cold-start-seconds", "4", "--cold-start-ttl-seconds", "1"], port=port))
+
     with open(artifacts / "app-cold.log", "w") as log:
         app, url = start_app(f"http://127.0.0.1:{port}", env, log)
         try:
             app.wait_ready(url, "/healthz")
-            sim = start_simulator(["--model", MODEL, "--ttft-ms", "0", "--itl-ms", "20",
-                                   "--cold-start-seconds", "4", "--cold-start-ttl-seconds", "1"], port=port)
-            try:
-                yield url
-            finally:
-                sim.stop()
+            yield url, start_gateway
         finally:
+            for sim in sims:
+                sim.stop()
             app.stop()
 
 
-def test_a_model_starting_from_zero_shows_a_notice_then_the_answer(cold_app: str, page: Page,
-                                                                   artifacts: Path) -> None:
-    page.goto(cold_app)
+def test_a_model_starting_from_zero_shows_a_notice_then_the_answer(
+    cold_app: tuple[str, Callable[[], None]], page: Page, artifacts: Path
+) -> None:
+    url, start_gateway = cold_app
+    page.goto(url)
+    start_gateway()
     send(page, "Are you awake?")
     notice = page.locator("#chat").get_by_text("The model is starting", exact=False)
     expect(notice).to_be_visible(timeout=3000)  # at the first 503, after the 1 s queue TTL
