@@ -63,9 +63,18 @@ def _quantity(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{round(value * 1000)}m"
 
 
+def hpa_behavior(scale_down_window_s: int) -> dict[str, Any]:
+    """The HPA's pace, for the plain HPA and the one KEDA generates alike."""
+    policy = [{"type": "Percent", "value": POLICY_PERCENT, "periodSeconds": POLICY_PERIOD_S}]
+    return {
+        "scaleUp": {"stabilizationWindowSeconds": SCALE_UP_WINDOW_S, "policies": policy},
+        # A replica that started minutes ago is expensive to drop at the first lull: wait the window out.
+        "scaleDown": {"stabilizationWindowSeconds": scale_down_window_s, "policies": policy},
+    }
+
+
 def hpa_spec(args: AutoscalerArgs) -> dict[str, Any]:
     """The autoscaling/v2 spec; tools/tests evaluate the same dict the cluster receives."""
-    policy = [{"type": "Percent", "value": POLICY_PERCENT, "periodSeconds": POLICY_PERIOD_S}]
     return {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": args.deployment},
         "minReplicas": args.min_replicas,
@@ -79,11 +88,7 @@ def hpa_spec(args: AutoscalerArgs) -> dict[str, Any]:
                 },
             }
         ],
-        "behavior": {
-            "scaleUp": {"stabilizationWindowSeconds": SCALE_UP_WINDOW_S, "policies": policy},
-            # A replica that started minutes ago is expensive to drop at the first lull: wait the window out.
-            "scaleDown": {"stabilizationWindowSeconds": args.scale_down_window_s, "policies": policy},
-        },
+        "behavior": hpa_behavior(args.scale_down_window_s),
     }
 
 

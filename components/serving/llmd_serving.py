@@ -152,6 +152,10 @@ class LlmdServing(pulumi.ComponentResource):
                 metrics_adapter = CustomMetricsAdapter(
                     "metrics-adapter", MetricsAdapterArgs(ADAPTER, project, number), opts=child
                 )
+        # What every pool's autoscaler waits for; empty: the replica counts are fixed.
+        engine_ready: list[pulumi.Resource] = (
+            keda.ready if keda is not None else [metrics_adapter] if metrics_adapter is not None else []
+        )
 
         self.model_services: list[ModelService | ModelServer] = []
         self.pools: list[InferencePool | Router] = []
@@ -178,16 +182,15 @@ class LlmdServing(pulumi.ComponentResource):
                 if self.weights is not None:
                     pods["weights"] = self.weights.paths[m.slug]
                     pods["weights_ready"] = self.weights.ready[m.slug]
-                autoscaled = (metrics_adapter is not None or keda is not None) and m.replicas > 0
+                autoscaled = bool(engine_ready) and m.replicas > 0
                 server = ModelServer(
                     f"model-{m.slug}", ModelServerArgs(**pods, autoscaled=autoscaled), opts=after_token
                 )
                 pool_name = router_release_name(m.slug)
                 if autoscaled:
                     bounds = autoscaler_args(scaling, ns.name, deployment_name(m), m.replicas, args.batch_limits)
-                    engine: list[pulumi.Resource] = [metrics_adapter] if metrics_adapter is not None else []
                     after_engine = pulumi.ResourceOptions.merge(
-                        child, pulumi.ResourceOptions(depends_on=[server, *engine, *(keda.ready if keda else [])])
+                        child, pulumi.ResourceOptions(depends_on=[server, *engine_ready])
                     )
                     if keda is not None:
                         assert args.gcp is not None

@@ -3,8 +3,7 @@
 KEDA wakes the pool from zero when the router has seen a request for it (the router counts requests for a pool with
 no model pod; a vLLM gauge has no series then), sizes it 1..N through the HPA it generates (the plain HPA's target,
 plus one replica per request waiting in the router), and returns it to zero once no request has arrived, run or
-waited for `idle_s`. The queries go to Managed
-Prometheus, confined to this stack's cluster, namespace and pool.
+waited for `idle_s`. The queries go to Managed Prometheus, confined to this stack's cluster, namespace and pool.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.options import child_options
-from components.serving.autoscaler import AutoscalerArgs
+from components.serving.autoscaler import AutoscalerArgs, hpa_behavior
 from components.serving.keda import TRIGGER_AUTH_NAME
 from stacks.autoscaling import (
     FLOW_CONTROL_QUEUE_SERIES,
@@ -25,9 +24,6 @@ from stacks.autoscaling import (
     GMP_QUERY_URL,
     KEDA_POLLING_S,
     METRICS,
-    POLICY_PERCENT,
-    POLICY_PERIOD_S,
-    SCALE_UP_WINDOW_S,
     WAKE_ONLY_TARGET,
     WAKE_WINDOW,
 )
@@ -91,7 +87,6 @@ def scaled_object_spec(args: ScaledPoolArgs) -> dict[str, Any]:
         triggers.append(
             _trigger("vllm-running", f"sum({running.series}{{{vllm}}})", args.running_target, args.project)
         )
-    policy = [{"type": "Percent", "value": POLICY_PERCENT, "periodSeconds": POLICY_PERIOD_S}]
     return {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": s.deployment},
         "minReplicaCount": 0,
@@ -103,14 +98,7 @@ def scaled_object_spec(args: ScaledPoolArgs) -> dict[str, Any]:
         "initialCooldownPeriod": args.idle_s,
         # No restoreToOriginalReplicaCount: KEDA would write back the count it first saw (1, the Deployment sets
         # none) after `pulumi up` had set the fixed count of a stack turning scale to zero off.
-        "advanced": {
-            "horizontalPodAutoscalerConfig": {
-                "behavior": {
-                    "scaleUp": {"stabilizationWindowSeconds": SCALE_UP_WINDOW_S, "policies": policy},
-                    "scaleDown": {"stabilizationWindowSeconds": s.scale_down_window_s, "policies": policy},
-                }
-            },
-        },
+        "advanced": {"horizontalPodAutoscalerConfig": {"behavior": hpa_behavior(s.scale_down_window_s)}},
         "triggers": triggers,
     }
 

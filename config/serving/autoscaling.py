@@ -95,16 +95,16 @@ def _cold_start_fits(ctx: Context, cold_start: object) -> Iterator[Problem]:
 
     if not isinstance(cold_start, int):
         return
-    limits = ((f"{NS}:edge.backendTimeoutSeconds", known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")),)
-    for key, limit in limits:
-        if isinstance(limit, int) and cold_start + MIN_ANSWER_S > limit:
-            yield Problem(
-                f"{KEY}.coldStartSeconds",
-                cold_start,
-                f"leaves less than {MIN_ANSWER_S} s of {key} ({limit} s) for the answer: a request that waited for "
-                "its pool to start would be cut off before it",
-                f"use coldStartSeconds <= {limit - MIN_ANSWER_S}, or raise {key}",
-            )
+    key = f"{NS}:edge.backendTimeoutSeconds"
+    limit = known(ctx.section("edge", EdgeSection), "backend_timeout_seconds")
+    if isinstance(limit, int) and cold_start + MIN_ANSWER_S > limit:
+        yield Problem(
+            f"{KEY}.coldStartSeconds",
+            cold_start,
+            f"leaves less than {MIN_ANSWER_S} s of {key} ({limit} s) for the answer: a request that waited for "
+            "its pool to start would be cut off before it",
+            f"use coldStartSeconds <= {limit - MIN_ANSWER_S}, or raise {key}",
+        )
 
 
 def resolve_autoscaling(ctx: Context) -> AutoscalingSettings:
